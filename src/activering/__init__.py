@@ -1,0 +1,1 @@
+"""Vakmanschap in activeringswerk: course tools."""

@@ -1,0 +1,15 @@
+"""The ``activering`` command: course tools for the command line."""
+
+from __future__ import annotations
+
+import typer
+
+from activering.casus import cli as casus_cli
+from activering.data import cli as data_cli
+
+app = typer.Typer(help="Hulpmiddelen bij de cursus Vakmanschap in activeringswerk.", no_args_is_help=True)
+app.add_typer(data_cli.app, name="data")
+app.add_typer(casus_cli.app, name="casus")
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

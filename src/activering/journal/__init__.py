@@ -1,0 +1,9 @@
+"""The local journal: one SQLite file on the user's own machine.
+
+Casus choices land here, and the self-study reflection journal shares the same store, so a student
+can resume a casus and a klantmanager can reflect on it later. Nothing leaves the machine.
+"""
+
+from activering.journal.store import Journal, journal_path
+
+__all__ = ["Journal", "journal_path"]

@@ -1,0 +1,92 @@
+"""Sphinx extension for the course book: casus pages generated from casussen/*.yml at build time.
+
+Pages are written before Sphinx looks for source files, so the YAML stays the only copy.
+The casus player script and styles ship with the book (no CDN).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from activering.casus.load import CasusError, load_all_casussen
+from activering.casus.page import generate_pages
+from activering.data.loader import data_dir
+
+STATIC = Path(__file__).parent / "static"
+
+# Pages generated from data files: they are re-read and re-executed when those files change.
+DATA_DEPENDENCIES = {
+    "book/begrippenlijst": ["book/begrippen.yml", "book/references.bib"],
+    "book/over-de-data": ["data/codebook.yml"],
+}
+
+
+def _generate_casus_pages(app: Sphinx, config) -> None:
+    source = Path(app.srcdir)
+    try:
+        casussen = load_all_casussen(source / "casussen")
+    except CasusError as error:
+        raise ExtensionError(f"Ongeldige casus:\n{error}") from error
+    generate_pages(casussen, source / "casussen" / "paginas", source / "casussen" / "notebooks")
+
+
+def _data_fingerprint() -> str:
+    """A hash of the caseload data the pages will load (the course set or a trainer's own)."""
+    digest = hashlib.sha256()
+    folder = data_dir()
+    for path in sorted(folder.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _invalidate_cache_when_data_changed(app: Sphinx, config) -> None:
+    """The execution cache keys on code only: when the data change, every page must run again."""
+    cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    marker = cache.parent / ".data-fingerprint"
+    fingerprint = _data_fingerprint()
+    app.activering_data_changed = marker.exists() and marker.read_text() != fingerprint
+    if app.activering_data_changed:
+        shutil.rmtree(cache, ignore_errors=True)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(fingerprint)
+
+
+def _outdated_after_data_change(app: Sphinx, env, added, changed, removed) -> list[str]:
+    return sorted(env.found_docs) if getattr(app, "activering_data_changed", False) else []
+
+
+def _note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
+    for dependency in DATA_DEPENDENCIES.get(docname, []):
+        app.env.note_dependency(str(Path(app.srcdir) / dependency))
+
+
+def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Jupyter Book always loads sphinx-thebe, which declares a CDN URL twice (a console error).
+
+    The course runs code in JupyterLab, not in the page, so its scripts and styles are removed.
+    """
+    context["script_files"] = [
+        script
+        for script in context.get("script_files", [])
+        if "thebe" not in str(script) and "THEBE" not in str(getattr(script, "attributes", {}).get("body", ""))
+    ]
+    context["css_files"] = [css for css in context.get("css_files", []) if "thebe" not in str(css)]
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _generate_casus_pages, priority=1)
+    app.connect("config-inited", _invalidate_cache_when_data_changed, priority=900)
+    app.connect("env-get-outdated", _outdated_after_data_change)
+    app.connect("source-read", _note_data_dependencies)
+    app.connect("html-page-context", _drop_thebe)
+    app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(STATIC)))
+    app.add_css_file("casus.css")
+    app.add_js_file("casus.js", defer="defer")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

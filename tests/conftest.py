@@ -1,0 +1,81 @@
+"""Shared fixtures: the built book (built once per test run) and a local web server for it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from activering.paths import REPO_ROOT
+
+BOOK_HTML = REPO_ROOT / "_build" / "html"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def book_build() -> subprocess.CompletedProcess:
+    """Build the book exactly as `make book` does: strict, warnings are errors.
+
+    The execution cache in _build/.jupyter_cache keeps a rebuild after `make book` quick.
+    """
+    command = [sys.executable, "-m", "jupyter_book", "build", str(REPO_ROOT), "-W", "--keep-going"]
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    if jupyter_book.exists():
+        command = [str(jupyter_book), "build", str(REPO_ROOT), "-W", "--keep-going"]
+    return subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, timeout=1500)
+
+
+@pytest.fixture(scope="session")
+def built_book(book_build) -> Path:
+    """The HTML folder of a successful build; skips nothing: a failed build fails the test."""
+    assert book_build.returncode == 0, (
+        "jupyter-book build -W faalde:\n" + book_build.stdout[-6000:] + book_build.stderr[-4000:]
+    )
+    return BOOK_HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_server(built_book):
+    """Serve the built book on 127.0.0.1 (a free port) for the browser tests."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not used)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium ontbreekt: `make test` installeert het Debian-pakket 'chromium' als root.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()

@@ -1,0 +1,74 @@
+"""Casus pages in the built book, in Chromium: playable offline with the shipped script, readable without it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from activering.casus.load import casus_paths, load_casus_file
+from activering.casus.page import casus_data
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+
+
+def first_casus():
+    return load_casus_file(casus_paths()[0])
+
+
+def test_a_reader_plays_a_casus_to_the_end(book_server, browser):
+    casus = first_casus()
+    data = casus_data(casus)
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.goto(f"{book_server}/casussen/paginas/{casus.slug}.html", wait_until="networkidle")
+    player = page.locator(".casus-speler")
+    assert page.locator(".casus-statisch").is_hidden()
+    steps = 0
+    while player.locator("fieldset").count():
+        decision_id = page.locator(".casus-speler input, .casus-speler textarea").first.get_attribute("id")
+        decision = next(d for d in data["beslissingen"] if f"-{d['id']}" in decision_id)
+        if decision["opties"]:
+            page.locator(".casus-speler input").first.check()
+        if decision["motivatie"]:
+            page.locator(".casus-speler textarea").fill("Ik kies dit omdat het past bij wat de klant nodig heeft.")
+        page.get_by_role("button", name="Bevestig keuze").click()
+        expected = decision["opties"][0]["feedback"] if decision["opties"] else decision["modelantwoord"]
+        assert expected in player.locator(".casus-feedback").inner_text()
+        page.locator(".casus-speler button", has_text="Volgende").or_(
+            page.locator(".casus-speler button", has_text="Naar de nabespreking")
+        ).first.click()
+        steps += 1
+        assert steps <= len(casus.beslissingen)
+    figure = player.locator("figure.casus-vergelijking svg[role=img]")
+    assert "uitvoeringsvariant" in figure.get_attribute("aria-label")
+    assert data["nabespreking"][0][:40] in player.inner_text()
+    page.close()
+
+
+def test_without_scripts_every_option_and_feedback_is_readable(book_server, browser):
+    casus = first_casus()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{book_server}/casussen/paginas/{casus.slug}.html")
+    text = page.locator("main").inner_text()
+    for decision in casus.beslissingen:
+        for option in decision.opties:
+            assert option.tekst in text
+    page.locator("details.sd-dropdown summary").first.click()
+    assert casus.beslissingen[0].opties[0].feedback[:30] in page.locator("details.sd-dropdown").first.inner_text()
+    assert casus.nabespreking.split()[0] in text
+    context.close()
+
+
+def test_casus_index_lists_every_casus(built_book):
+    index = (built_book / "casussen" / "paginas" / "index.html").read_text(encoding="utf-8")
+    for path in casus_paths():
+        assert f"{path.stem}.html" in index
+    payload = json.loads(
+        (built_book / "casussen" / "paginas" / f"{casus_paths()[0].stem}.html")
+        .read_text(encoding="utf-8")
+        .split('class="casus-data">')[1]
+        .split("</script>")[0]
+        .replace("<\\/", "</")
+    )
+    assert payload["slug"] == casus_paths()[0].stem

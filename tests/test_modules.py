@@ -1,0 +1,84 @@
+"""Every module has the structure of the model module and runs as a notebook in a real kernel."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import pytest
+from nbclient import NotebookClient
+
+from activering.paths import REPO_ROOT
+
+MODULES = sorted((REPO_ROOT / "modules").glob("[0-9][0-9]-*/index.md"))
+
+
+def test_six_modules():
+    assert [path.parent.name[:2] for path in MODULES] == ["01", "02", "03", "04", "05", "06"]
+REQUIRED_SECTIONS = ["Leerdoelen", "Zelftoets", "Reflectie", "Voor de docent", "Verder lezen"]
+
+
+def module_id(path: Path) -> str:
+    return path.parent.name
+
+
+def sections(text: str) -> list[str]:
+    return re.findall(r"^## (.+?)\s*$", text, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_module_has_required_sections_in_order(path):
+    found = sections(path.read_text(encoding="utf-8"))
+    positions = [found.index(name) for name in REQUIRED_SECTIONS if name in found]
+    missing = [name for name in REQUIRED_SECTIONS if name not in found]
+    assert not missing, f"{path}: ontbrekende secties {missing}"
+    assert positions == sorted(positions), f"{path}: secties in verkeerde volgorde: {found}"
+    assert found[0] == "Leerdoelen", f"{path}: leerdoelen moeten vooraan staan"
+
+
+def section_text(text: str, name: str) -> str:
+    match = re.search(rf"^## {re.escape(name)}\s*$(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL)
+    assert match, name
+    return match.group(1)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_self_check_answers_open_on_request(path):
+    zelftoets = section_text(path.read_text(encoding="utf-8"), "Zelftoets")
+    answers = re.findall(r"^:::+\{dropdown\}", zelftoets, flags=re.MULTILINE)
+    assert len(answers) >= 5, f"{path}: minstens vijf vragen met een uitklapbaar antwoord"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_reflection_and_citations(path):
+    text = path.read_text(encoding="utf-8")
+    reflectie = section_text(text, "Reflectie")
+    assert reflectie.count("?") >= 2, f"{path}: minstens twee reflectievragen"
+    assert len(re.findall(r"\{cite:[tp]\}`", text)) >= 5, f"{path}: te weinig bronverwijzingen"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_every_chart_goes_through_show_chart(path):
+    text = path.read_text(encoding="utf-8")
+    shown = len(re.findall(r"show_chart\(", text))
+    minimum = 2
+    assert shown >= minimum, f"{path}: minstens {minimum} grafiek(en) via show_chart"
+    assert "casus_links(" in text, f"{path}: de module linkt naar haar casussen"
+    assert ".display()" not in text and "alt.renderers" not in text, f"{path}: grafieken altijd via show_chart"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_module_executes_as_notebook(path):
+    """What a student gets in JupyterLab: the MyST page opened as a notebook runs without errors."""
+    notebook = jupytext.read(path)
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    errors = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    assert not errors
