@@ -5,7 +5,7 @@ UV ?= uv
 RUN := $(UV) run --frozen
 JOBS ?= auto
 
-.PHONY: setup browser data book lab test bench clean
+.PHONY: setup system data book lab test bench clean
 
 setup: .venv/.synced
 
@@ -15,11 +15,13 @@ setup: .venv/.synced
 	$(UV) sync --frozen
 	@touch $@
 
-# Debian's Chromium for the browser tests (only installable as root; otherwise must be present).
-browser:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium ontbreekt: installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)."; exit 1; fi; }
+# Debian packages for the tests: Chromium (browser tests, PDF portfolio) and bubblewrap (sandbox for grading).
+SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap
+system:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Ontbrekende Debian-pakketten:$$missing (installeer met: sudo apt-get install$$missing)"; exit 1; fi; fi
 
 data: setup
 	@test -f data/clients.csv || $(RUN) activering data genereer
@@ -34,8 +36,8 @@ lab: setup data
 	$(RUN) activering casus notebooks
 	$(RUN) jupyter lab --notebook-dir=$(CURDIR)
 
-test: setup browser data
-	$(RUN) pytest -n $(JOBS) --dist loadgroup
+test: setup system data
+	$(RUN) pytest -n $(JOBS)
 
 bench: setup data
 	$(RUN) python bench/generate.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -29,7 +30,15 @@ def book_build() -> subprocess.CompletedProcess:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     if jupyter_book.exists():
         command = [str(jupyter_book), "build", str(REPO_ROOT), "-W", "--keep-going"]
-    return subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, timeout=1500)
+    lock_path = REPO_ROOT / "_build" / ".book-build.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("w") as lock:
+        # Test workers share one _build: one builds, the other waits and then gets a quick cached rebuild.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, timeout=1500)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+pytestmark = pytest.mark.slow
 
 
 def test_book_builds_with_warnings_as_errors(book_build):

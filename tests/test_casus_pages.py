@@ -9,7 +9,7 @@ import pytest
 from activering.casus.load import casus_paths, load_casus_file
 from activering.casus.page import casus_data
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+pytestmark = pytest.mark.slow
 
 
 def first_casus():

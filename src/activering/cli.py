@@ -6,10 +6,12 @@ import typer
 
 from activering.casus import cli as casus_cli
 from activering.data import cli as data_cli
+from activering.grading import cli as docent_cli
 
 app = typer.Typer(help="Hulpmiddelen bij de cursus Vakmanschap in activeringswerk.", no_args_is_help=True)
 app.add_typer(data_cli.app, name="data")
 app.add_typer(casus_cli.app, name="casus")
+app.add_typer(docent_cli.app, name="docent")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

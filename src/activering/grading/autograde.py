@@ -1,0 +1,429 @@
+"""``nakijken``: autograde all submissions of an assignment in parallel with nbgrader.
+
+Design (two phases per submission, both running nbgrader's own Autograde converter):
+
+1. *Execute* — in a worker process. Each worker has a private course folder: a copy of the
+   gradebook, a link to ``source/`` and to the student's ``submitted/`` folder. nbgrader's
+   Autograde runs there with ``CachingExecute`` in record mode: the kernel (sandboxed by
+   bubblewrap, with a memory limit) executes the notebook and the executed notebook is stored
+   by content hash. The private gradebook is thrown away.
+2. *Record* — in the main process, one submission at a time: nbgrader's Autograde runs on the
+   real course with ``CachingExecute`` in replay mode. It reaches the Execute step with the
+   very same notebook, takes the executed version from the cache and then does everything
+   else itself (SaveAutoGrades, late penalties, writing ``autograded/``). Only this process
+   writes the real gradebook, so SQLite writes never collide and the scores are by
+   construction those of plain ``nbgrader autograde``.
+
+Workers receive the next submission while the main process records the previous one, so the
+cheap recording overlaps with the expensive kernel runs. A worker that exceeds the hard time
+limit per student is killed (its sandboxed kernel dies with it) and replaced.
+
+Re-running is idempotent: a submission whose files did not change since it was recorded is
+skipped (``opnieuw=True`` grades everything again). The report in ``nakijkverslag/`` is
+written after each recorded student, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Callable
+
+from activering.grading import integrity
+from activering.grading.config import Course
+from activering.grading.nbapi import gradebook, nbgrader_api
+from activering.grading.nbconfig import course_config
+from activering.grading.sandbox import PATH_MAP_ENV, require_sandbox
+from activering.grading.status import FAILED, OK, StudentStatus, load_report, save_report
+
+
+PREFETCH = 2  # tasks per worker: the next one is ready while the main process records
+
+
+class GradingError(RuntimeError):
+    pass
+
+
+@dataclass
+class GradingRun:
+    assignment: str
+    graded: list[StudentStatus] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+    workers: int = 1
+
+    @property
+    def failed(self) -> list[StudentStatus]:
+        return [s for s in self.graded if s.status == FAILED]
+
+    @property
+    def flagged(self) -> list[StudentStatus]:
+        return [s for s in self.graded if s.signalen]
+
+
+def submission_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def find_submissions(course: Course, assignment: str) -> dict[str, Path]:
+    root = course.folder("submitted")
+    if not root.is_dir():
+        return {}
+    return {p.parent.name: p for p in sorted(root.glob(f"*/{assignment}")) if p.is_dir()}
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def _execution_config(course: Course, root: Path, db_path: Path, cache_dir: Path, mode: str):
+    from activering.grading.execution_cache import CachingExecute
+
+    cfg = course_config(course)
+    cfg.CourseDirectory.root = str(root)
+    cfg.CourseDirectory.db_url = f"sqlite:///{db_path}"
+    pre = list(cfg.Autograde.autograde_preprocessors)
+    cfg.Autograde.autograde_preprocessors = [CachingExecute, *pre[1:]]
+    cfg.CachingExecute.cache_dir = str(cache_dir)
+    cfg.CachingExecute.cache_mode = mode
+    return cfg
+
+
+def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private: Path, cache_dir: Path) -> None:
+    """Worker loop: execute one student at a time in a private course copy."""
+    os.setpgrp()  # own process group: the main process can kill the worker and its kernel
+    private.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(snapshot, private / "gradebook.db")
+    (private / "source").symlink_to(course.folder("source"))
+    (private / "submitted").mkdir(exist_ok=True)
+    os.environ[PATH_MAP_ENV] = f"{private}={course.course_dir}"
+    cfg = _execution_config(course, private, private / "gradebook.db", cache_dir, "record")
+    # all outputs are in once the last cell replied: stop the kernel at once instead of gracefully
+    cfg.CachingExecute.shutdown_kernel = "immediate"
+    # the private gradebook is thrown away: only the steps up to and including Execute matter
+    cfg.Autograde.autograde_preprocessors = list(cfg.Autograde.autograde_preprocessors)[:1]
+    api = nbgrader_api(course, cfg)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        student = task
+        start = time.monotonic()
+        link = private / "submitted" / student
+        try:
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(course.folder("submitted") / student)
+            result = api.autograde(assignment, student, force=True, create=True)
+            payload = {"success": result["success"], "log": result.get("log", ""), "error": result.get("error", "")}
+        except Exception:  # never let one student stop the worker
+            payload = {"success": False, "log": "", "error": traceback.format_exc()}
+        finally:
+            shutil.rmtree(private / "autograded" / student, ignore_errors=True)
+            if link.is_symlink():
+                link.unlink()
+        payload["student"] = student
+        payload["duur_s"] = time.monotonic() - start
+        conn.send(payload)
+
+
+class _Worker:
+    def __init__(self, ctx, index: int, args: tuple):
+        self.index = index
+        self.conn, child = ctx.Pipe()
+        private = args[3] / f"w{index}-{time.monotonic_ns()}"
+        self.process = ctx.Process(target=_worker_main, args=(child, args[0], args[1], args[2], private, args[4]),
+                                   daemon=True, name=f"nakijken-{index}")
+        self.process.start()
+        child.close()
+        self.tasks: list[str] = []  # head is running, the rest waits in the pipe (prefetch)
+        self.started = 0.0
+
+    @property
+    def student(self) -> str | None:
+        return self.tasks[0] if self.tasks else None
+
+    def give(self, student: str) -> None:
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(student)
+        self.conn.send(student)
+
+    def finished(self) -> None:
+        self.tasks.pop(0)
+        self.started = time.monotonic()
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.kill()
+        self.process.join(5)
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(10)
+        if self.process.is_alive():
+            self.kill()
+
+
+# --------------------------------------------------------------------------- main side
+
+
+def _reason_from_log(text: str, submitted: Path, expected: list[str]) -> str:
+    if "No notebooks found" in text or "Skipping unknown notebook" in text and not any(
+        (submitted / f"{n}.ipynb").exists() for n in expected
+    ):
+        present = sorted(p.name for p in submitted.glob("*.ipynb"))
+        wanted = ", ".join(f"{n}.ipynb" for n in expected)
+        if present:
+            return f"Verkeerde bestandsnaam: {', '.join(present)} ingeleverd, verwacht {wanted}."
+        return f"Geen notebook ingeleverd (verwacht {wanted})."
+    if any(s in text for s in ("NotJSONError", "JSONDecodeError", "does not appear to be JSON", "Expecting value",
+                                "Unterminated string", "NBFormatError", "ValidationError")):
+        return "Het notebook is beschadigd of leeg (geen geldig JSON-notebook); er is niets uitgevoerd."
+    if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
+        return ("De kernel is gecrasht tijdens het uitvoeren (bijvoorbeeld een geheugenbom, os._exit of een "
+                "afgebroken proces); tests die niet zijn uitgevoerd leveren geen punten op.")
+    if "UnresponsiveKernel" in text or "CellTimeoutError" in text or "TimeoutError" in text:
+        return "De kernel reageerde niet meer binnen de tijdslimiet; geen punten voor niet-uitgevoerde tests."
+    last = [line for line in text.strip().splitlines() if line.strip()]
+    return "Fout bij het nakijken: " + (last[-1][:300] if last else "onbekende fout")
+
+
+def _clear_overrides(course: Course, assignment: str, previous: StudentStatus | None) -> None:
+    if not previous or not previous.overrides:
+        return
+    with gradebook(course) as gb:
+        for notebook, grade_id in previous.overrides:
+            try:
+                grade = gb.find_grade(grade_id, notebook, assignment, previous.student)
+            except Exception:
+                continue
+            if grade.manual_score == 0:
+                grade.manual_score = None
+        gb.db.commit()
+
+
+def _autograde_totals(course: Course, assignment: str, student: str) -> tuple[float, float]:
+    """Points of the autograded test cells (after overrides) and their maximum."""
+    score = maximum = 0.0
+    with gradebook(course) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except Exception:
+            return 0.0, 0.0
+        for nb in submission.notebooks:
+            for grade in nb.grades:
+                if _is_test_grade(grade):
+                    score += grade.score or 0.0
+                    maximum += grade.max_score or 0.0
+    return score, maximum
+
+
+def _is_test_grade(grade) -> bool:
+    """Autograded tests are code grade cells that are not also solution (answer) cells."""
+    cell = grade.cell
+    return cell.cell_type == "code" and cell.name not in {c.name for c in cell.notebook.solution_cells}
+
+
+def _zero_autograded(course: Course, assignment: str, student: str) -> list[list[str]]:
+    """A failed submission gets 0 for every autograded test (as nbgrader does for a missing file)."""
+    zeroed = []
+    with gradebook(course) as gb:
+        gb.update_or_create_student(student)
+        try:
+            submission = gb.find_submission(assignment, student)
+        except Exception:
+            submission = gb.update_or_create_submission(assignment, student)
+        for nb in submission.notebooks:
+            for grade in nb.grades:
+                if _is_test_grade(grade):
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                    zeroed.append([nb.name, grade.name])
+        gb.db.commit()
+    return zeroed
+
+
+def _record(course: Course, assignment: str, api, worker_result: dict, sub_hash: str,
+            previous: StudentStatus | None, expected: list[str]) -> StudentStatus:
+    """Phase 2: let nbgrader grade the student on the real course, replaying the execution."""
+    settings = course.config.nakijken
+    student = worker_result["student"]
+    submitted = course.folder("submitted") / student / assignment
+    _clear_overrides(course, assignment, previous)
+    status = StudentStatus(student=student, status=OK, inzending_hash=sub_hash, duur_s=round(worker_result["duur_s"], 2))
+    if worker_result.get("killed"):
+        shutil.rmtree(course.folder("autograded") / student / assignment, ignore_errors=True)
+        _zero_autograded(course, assignment, student)
+        status.status = FAILED
+        status.reden = worker_result["reden"]
+    else:
+        result = api.autograde(assignment, student, force=True, create=True)
+        if not result["success"]:
+            text = "\n".join([result.get("log") or "", result.get("error") or "", worker_result.get("log") or "",
+                              worker_result.get("error") or ""])
+            status.status = FAILED
+            status.reden = _reason_from_log(text, submitted, expected)
+            _zero_autograded(course, assignment, student)
+    if status.status == OK:
+        status.signalen += integrity.execution_signals(
+            course.folder("autograded") / student / assignment, settings.tijdslimiet_per_cel, settings.geheugenlimiet_mb)
+    # integrity: edited or deleted locked cells
+    tampering = integrity.find_tampering(submitted, course.folder("release") / assignment,
+                                         course.folder("source") / assignment)
+    if tampering:
+        with gradebook(course) as gb:
+            for t in tampering:
+                what = "testcel" if t.is_test else "alleen-lezen cel"
+                lost = f"; geen punten voor {', '.join(t.penalised)}" if t.penalised else ""
+                status.signalen.append(f"{t.notebook}/{t.grade_id}: {what} {t.kind}{lost}")
+                for gid in t.penalised:
+                    try:
+                        grade = gb.find_grade(gid, t.notebook, assignment, student)
+                    except Exception:
+                        continue
+                    grade.manual_score = 0
+                    status.overrides.append([t.notebook, gid])
+            gb.db.commit()
+    status.autoscore, status.max_autoscore = _autograde_totals(course, assignment, student)
+    return status
+
+
+def nakijken(
+    assignment: str,
+    course: Course | None = None,
+    *,
+    students: list[str] | None = None,
+    workers: int | None = None,
+    opnieuw: bool = False,
+    on_progress: Callable[[StudentStatus | None, int, int], None] | None = None,
+) -> GradingRun:
+    """Autograde every submission of ``assignment`` in parallel; see the module docstring.
+
+    ``on_progress(status, done, total)`` is called once with ``status=None`` when the number of
+    submissions is known and after each recorded student.
+    """
+    course = course or Course.default()
+    settings = course.config
+    if settings.nakijken.afscherming:
+        require_sandbox()
+    n_workers = max(1, workers or settings.workers())
+    started = time.monotonic()
+    run = GradingRun(assignment, workers=n_workers)
+    if not course.db_path.exists():
+        raise GradingError("Er is nog geen cijferboek: geef de opdracht eerst vrij (activering docent vrijgeven).")
+    with gradebook(course) as gb:
+        try:
+            expected = [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        except Exception:
+            raise GradingError(f"Opdracht '{assignment}' staat niet in het cijferboek: geef hem eerst vrij.") from None
+
+    submissions = find_submissions(course, assignment)
+    if students:
+        submissions = {s: p for s, p in submissions.items() if s in set(students)}
+    report = load_report(course, assignment)
+    todo: list[str] = []
+    hashes: dict[str, str] = {}
+    for student, folder in submissions.items():
+        hashes[student] = submission_hash(folder)
+        previous = report.get(student)
+        if not opnieuw and previous and previous.inzending_hash == hashes[student]:
+            run.skipped.append(student)
+        else:
+            todo.append(student)
+    total = len(todo)
+    if on_progress:
+        on_progress(None, 0, total)
+    if not todo:
+        run.seconds = time.monotonic() - started
+        return run
+
+    run_dir = Path(tempfile.mkdtemp(prefix="activering-nakijken-"))
+    snapshot = run_dir / "snapshot.db"
+    shutil.copy2(course.db_path, snapshot)
+    cache_dir = run_dir / "cache"
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    worker_args = (course, assignment, snapshot, run_dir, cache_dir)
+    pool = [_Worker(ctx, i, worker_args) for i in range(min(n_workers, total))]
+    main_api = nbgrader_api(course, _execution_config(course, course.course_dir, course.db_path, cache_dir, "replay"))
+    queue = list(todo)
+    hard_limit = settings.nakijken.tijdslimiet_per_student
+    done = 0
+    try:
+        for _ in range(PREFETCH):
+            for worker in pool:
+                if queue:
+                    worker.give(queue.pop(0))
+        while any(w.student for w in pool):
+            busy = {w.conn: w for w in pool if w.student}
+            ready = wait(list(busy), timeout=0.5)
+            results = []
+            for conn in ready:
+                worker = busy[conn]
+                try:
+                    results.append(conn.recv())
+                except (EOFError, OSError):
+                    results.append({"student": worker.student, "killed": True, "duur_s": time.monotonic() - worker.started,
+                                    "reden": "Het nakijkproces stopte onverwacht (bijvoorbeeld door geheugengebrek)."})
+                    queue[:0] = worker.tasks[1:]
+                    worker.kill()
+                    pool[pool.index(worker)] = worker = _Worker(ctx, worker.index, worker_args)
+                else:
+                    worker.finished()
+                while queue and len(worker.tasks) < PREFETCH:
+                    worker.give(queue.pop(0))
+            now = time.monotonic()
+            for worker in list(pool):
+                if worker.student and now - worker.started > hard_limit:
+                    results.append({"student": worker.student, "killed": True, "duur_s": now - worker.started,
+                                    "reden": f"Harde tijdslimiet van {hard_limit} s per student overschreden; "
+                                             "het nakijken is afgebroken en telt geen enkele test als geslaagd."})
+                    queue[:0] = worker.tasks[1:]
+                    worker.kill()
+                    replacement = _Worker(ctx, worker.index, worker_args)
+                    pool[pool.index(worker)] = replacement
+                    while queue and len(replacement.tasks) < PREFETCH:
+                        replacement.give(queue.pop(0))
+            for result in results:
+                student = result["student"]
+                status = _record(course, assignment, main_api, result, hashes[student], report.get(student), expected)
+                report[student] = status
+                save_report(course, assignment, report)
+                run.graded.append(status)
+                done += 1
+                if on_progress:
+                    on_progress(status, done, total)
+    except KeyboardInterrupt:
+        run.interrupted = True
+        for worker in pool:
+            worker.kill()
+        pool = []
+    finally:
+        for worker in pool:
+            worker.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+        run.seconds = time.monotonic() - started
+    return run

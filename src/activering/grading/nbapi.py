@@ -1,0 +1,47 @@
+"""Access to nbgrader's own API and gradebook for a course."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from contextlib import contextmanager
+
+from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+
+from activering.grading.config import Course
+from activering.grading.nbconfig import course_config
+
+# nbgrader creates a gradebook by running the `alembic` script: make this environment's scripts
+# findable even when `activering` is started without activating the virtual environment.
+_SCRIPTS = str(Path(sys.executable).parent)
+if _SCRIPTS not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _SCRIPTS + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_api(course: Course, config=None) -> NbGraderAPI:
+    """An ``NbGraderAPI`` for the course, with the course's nbgrader configuration."""
+    cfg = config if config is not None else course_config(course)
+    coursedir = CourseDirectory(config=cfg)
+    api = NbGraderAPI(coursedir=coursedir, config=cfg)
+    api.log.setLevel(logging.ERROR)
+    return api
+
+
+@contextmanager
+def gradebook(course: Course):
+    with Gradebook(course.db_url, course.config.cursus) as gb:
+        yield gb
+
+
+@contextmanager
+def in_dir(path):
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)

@@ -1,0 +1,299 @@
+"""The docent's workflow end to end on a temporary course with the fixture assignment ``oefening``.
+
+release → synthetic submissions → Brightspace-style zip → collect → parallel autograde →
+feedback → grades, plus: equality with plain ``nbgrader autograde``, the sandbox, idempotent
+re-runs, resuming after an interruption, and the LMS file-name parsers.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from activering.grading.config import Cesuur, Course
+from activering.paths import REPO_ROOT
+
+FIXTURE = REPO_ROOT / "tests" / "fixtures" / "grading"
+sys.path.insert(0, str(FIXTURE))
+import synthetic  # noqa: E402
+
+ASSIGNMENT = "oefening"
+HIDDEN_MARKERS = ["('C', 4)", "BEGIN HIDDEN", "aantal_per_trede([])"]
+SOLUTION_MARKERS = ["telling[trede] = telling.get(trede, 0) + 1", "BEGIN SOLUTION"]
+
+
+def make_course(root: Path) -> Course:
+    (root / "exercises" / "source").mkdir(parents=True)
+    shutil.copytree(FIXTURE / "source" / ASSIGNMENT, root / "exercises" / "source" / ASSIGNMENT)
+    shutil.copytree(FIXTURE / "grading", root / "grading")
+    shutil.copy(REPO_ROOT / "exercises" / "nbgrader_config.py", root / "exercises" / "nbgrader_config.py")
+    return Course.at(root / "exercises", root / "grading")
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    from activering.grading.release import vrijgeven
+
+    root = tmp_path_factory.mktemp("cursus")
+    course = make_course(root)
+    result = vrijgeven(ASSIGNMENT, course)
+    pristine = root / "gradebook-na-vrijgeven.db"
+    shutil.copy2(course.db_path, pristine)
+    return course, result, pristine
+
+
+KINDS = {kind: kind for kind in synthetic.EXPECTED}
+
+
+def brightspace_zip(course: Course, staging: Path, zip_path: Path) -> dict[str, str]:
+    """Submissions with Brightspace names; returns the class list (lms id -> student)."""
+    release_nb = course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source_nb = course.folder("source") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    files = synthetic.write_submissions(KINDS, release_nb, staging, course.course_dir)
+    oplossing = staging / "oplossing" / f"{ASSIGNMENT}.ipynb"
+    oplossing.parent.mkdir(parents=True)
+    shutil.copy(source_nb, oplossing)  # the instructor's own solution, hidden tests and all
+    files["oplossing"] = oplossing
+    roster = {}
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        zf.writestr("index.html", "<html>Brightspace</html>")
+        zf.writestr("notities.txt", "los bestand zonder student")
+        for i, (sid, path) in enumerate(sorted(files.items())):
+            uid = str(204500 + i)
+            roster[uid] = sid
+            name = f"Student {sid.replace('-', ' ').title()}"
+            zf.write(path, f"{148700 + i}-{uid} - {name} - 12 sep. 2025 1402 - {path.name}")
+        zf.writestr("999-777 - Onbekende Student - 12 sep. 2025 1402 - oefening.ipynb", "{}")
+    return roster
+
+
+@pytest.fixture(scope="module")
+def graded(released, tmp_path_factory):
+    from activering.grading.autograde import nakijken
+    from activering.grading.collect import verzamel
+
+    course, _, _ = released
+    work = tmp_path_factory.mktemp("lms")
+    roster = brightspace_zip(course, work / "staging", work / "export.zip")
+    klaslijst = work / "klaslijst.csv"
+    klaslijst.write_text("studentnummer;naam;lms_id\n" + "".join(f"{sid};Naam {sid};{uid}\n" for uid, sid in roster.items()),
+                         encoding="utf-8-sig")
+    collected = verzamel(ASSIGNMENT, work / "export.zip", course, klaslijst=klaslijst)
+    run = nakijken(ASSIGNMENT, course, workers=2)
+    return course, collected, run
+
+
+def test_release_has_no_solutions_or_hidden_tests(released):
+    from activering.grading.release import scan_release
+
+    course, result, _ = released
+    assert result.zip_path.exists()
+    assert scan_release(course, ASSIGNMENT) == []
+    with zipfile.ZipFile(result.zip_path) as zf:
+        names = zf.namelist()
+        assert f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb" in names
+        text = "".join(zf.read(n).decode("utf-8", "ignore") for n in names)
+    for marker in HIDDEN_MARKERS + SOLUTION_MARKERS:
+        assert marker not in text, marker
+    nb = json.loads((course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    assert all(not c.get("outputs") for c in nb["cells"])
+
+
+def test_scan_catches_a_leaking_release(released, tmp_path):
+    from activering.grading.release import scan_release
+
+    course, _, _ = released
+    copy = Course.at(tmp_path / "exercises", course.grading_dir)
+    shutil.copytree(course.folder("source"), copy.folder("source"))
+    leaked = copy.folder("release") / ASSIGNMENT
+    leaked.mkdir(parents=True)
+    nb = json.loads((course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    nb["cells"][3]["source"] = "def aantal_per_trede(caseload):\n    telling = {}\n    for _klant, trede in caseload:\n        telling[trede] = telling.get(trede, 0) + 1"
+    (leaked / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(nb))
+    problems = scan_release(copy, ASSIGNMENT)
+    assert any("oplossingscode" in p for p in problems)
+
+
+def test_collect_maps_brightspace_zip(graded):
+    _, collected, _ = graded
+    assert set(collected.placed) == set(KINDS) | {"oplossing"}
+    assert collected.lms == "brightspace"
+    reasons = dict(collected.unplaced)
+    assert "notities.txt" in reasons
+    assert any("Onbekende Student" in path and "klaslijst" in why for path, why in collected.unplaced)
+    assert "index.html" not in reasons
+
+
+def test_each_student_scored_with_reason(graded):
+    course, _, run = graded
+    by_student = {s.student: s for s in run.graded}
+    assert set(by_student) == set(KINDS) | {"oplossing"}
+    assert not run.interrupted and run.workers == 2
+    for kind, (score, reason, signal) in synthetic.EXPECTED.items():
+        st = by_student[kind]
+        assert st.autoscore == score, (kind, st)
+        assert st.max_autoscore == 3.0 or st.status == "mislukt"
+        if reason:
+            assert st.status == "mislukt" and reason in st.reden, (kind, st)
+        else:
+            assert st.status == "nagekeken", (kind, st)
+        if signal:
+            assert any(signal in s for s in st.signalen), (kind, st.signalen)
+    # the instructor's solution scores full marks on the autograded part, the blank release zero
+    assert by_student["oplossing"].autoscore == by_student["oplossing"].max_autoscore == 3.0
+    assert by_student["blanco"].autoscore == 0.0 and by_student["blanco"].status == "nagekeken"
+
+
+def test_student_code_cannot_read_hidden_tests(graded):
+    course, _, run = graded
+    nb = json.loads((course.folder("autograded") / "spiekt" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout")
+    assert "gevonden: []" in printed, printed
+    assert {s.student: s for s in run.graded}["spiekt"].autoscore == 0.0
+
+
+def test_equal_to_plain_nbgrader_autograde(released, graded, tmp_path):
+    """Plain `nbgrader autograde` (serial, same config) on the same submissions: same auto scores."""
+    from nbgrader.api import Gradebook
+
+    course, _, pristine = released
+    plain = tmp_path / "exercises"
+    plain.mkdir()
+    for name in ("source", "release", "submitted", "nbgrader_config.py"):
+        src = course.course_dir / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, plain / name)
+    shutil.copytree(course.grading_dir, tmp_path / "grading")
+    shutil.copy2(pristine, plain / "gradebook.db")
+    nbgrader = Path(sys.executable).with_name("nbgrader")
+    subprocess.run([str(nbgrader), "autograde", ASSIGNMENT], cwd=plain, capture_output=True, timeout=600)
+
+    def scores(db: Path) -> dict:
+        with Gradebook(f"sqlite:///{db}") as gb:
+            return {(s.student_id, nb.name, g.name): g.auto_score
+                    for s in gb.assignment_submissions(ASSIGNMENT) for nb in s.notebooks for g in nb.grades}
+
+    ours, theirs = scores(course.db_path), scores(plain / "gradebook.db")
+    failed = {s.student for s in graded[2].graded if s.status == "mislukt"}
+    for key, value in theirs.items():
+        if key[0] in failed:  # plain nbgrader leaves nothing; we record 0 for autograded tests
+            assert (value or 0) == (ours[key] or 0), key
+        else:
+            assert ours[key] == value, key
+    for kind, expected in synthetic.PLAIN_NBGRADER.items():
+        assert (theirs[(kind, ASSIGNMENT, "test_telling")] or 0) == expected, kind
+    # the same submissions failed (nbgrader removes the autograded folder of a failed one)
+    assert {p.name for p in (plain / "autograded").iterdir()} == {p.name for p in course.folder("autograded").iterdir()}
+
+
+def test_rerun_is_idempotent(graded):
+    from activering.grading.autograde import nakijken
+    from activering.grading.nbapi import gradebook
+
+    course, _, first = graded
+    with gradebook(course) as gb:
+        before = {s.student_id: s.score for s in gb.assignment_submissions(ASSIGNMENT)}
+    again = nakijken(ASSIGNMENT, course, workers=2)
+    assert again.graded == [] and set(again.skipped) == set(before)
+    with gradebook(course) as gb:
+        assert {s.student_id: s.score for s in gb.assignment_submissions(ASSIGNMENT)} == before
+
+
+def test_interrupted_run_resumes(graded):
+    from activering.grading.autograde import nakijken
+    from activering.grading.nbapi import gradebook
+    from activering.grading.status import load_report
+
+    course, _, _ = graded
+    release_nb = course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    new = [f"later-{i}" for i in range(3)]
+    for sid in new:
+        synthetic.make_submission("correct", release_nb, course.folder("submitted") / sid / ASSIGNMENT)
+
+    def stop_after_first(status, done, total):
+        if done == 1:
+            raise KeyboardInterrupt
+
+    first = nakijken(ASSIGNMENT, course, workers=2, on_progress=stop_after_first)
+    assert first.interrupted and len(first.graded) == 1
+    report = load_report(course, ASSIGNMENT)
+    assert sum(sid in report for sid in new) == 1
+    second = nakijken(ASSIGNMENT, course, workers=2)
+    assert sorted(s.student for s in second.graded) == sorted(set(new) - {first.graded[0].student})
+    with gradebook(course) as gb:
+        for sid in new:
+            assert gb.find_submission(ASSIGNMENT, sid).score == 3.0
+
+
+def test_feedback_and_grades(graded):
+    from activering.grading.feedback_html import feedback
+    from activering.grading.grades import cijfers
+    from activering.grading.rubrics import assessments_path, check_rubric
+
+    course, _, _ = graded
+    assert check_rubric(course, ASSIGNMENT) == []
+    sheet = assessments_path(course, ASSIGNMENT)
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text("student;vraag;criterium;punten;opmerking\n"
+                     "correct;reflectie;Wat de telling laat zien;1;Helder\n"
+                     "correct;reflectie;Grenzen van de cijfers;1;Goed: duur ontbreekt\n"
+                     "gedeeltelijk;reflectie;Wat de telling laat zien;1;\n", encoding="utf-8-sig")
+    pages = feedback(ASSIGNMENT, course)
+    page = pages["correct"].read_text()
+    assert "5 van 5 punten" in page and "Grenzen van de cijfers" in page and "Goed: duur ontbreekt" in page
+    for sid, path in pages.items():
+        text = path.read_text()
+        for marker in HIDDEN_MARKERS:
+            assert marker not in text, (sid, marker)
+    assert "tijdslimiet" in pages["oneindige-lus"].read_text()
+    assert "testcel gewijzigd" in pages["testcel-gewijzigd"].read_text()
+
+    result = cijfers(course)
+    table = result.table.set_index("student")
+    assert table.loc["correct", "cijfer"] == 10.0
+    assert table.loc["gedeeltelijk", f"{ASSIGNMENT} punten"] == 3.0
+    assert table.loc["blanco", "cijfer"] == 1.0
+    raw = result.excel_csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, *rows = raw.decode("utf-8-sig").splitlines()
+    assert header.split(";")[0] == "student" and ";" in header
+    assert any(",0;" in row or ",0" in row for row in rows)
+    assert "," in result.csv.read_text().splitlines()[0] and result.svg.read_text().startswith("<svg")
+
+
+def test_cesuur():
+    from activering.grading.grades import grade_from_fraction
+
+    cesuur = Cesuur(percentage_voldoende=55)
+    assert grade_from_fraction(0.55, cesuur) == 5.5
+    assert grade_from_fraction(1.0, cesuur) == 10.0
+    assert grade_from_fraction(0.0, cesuur) == 1.0
+    assert grade_from_fraction(0.775, cesuur) == 7.8
+
+
+@pytest.mark.parametrize(
+    "name, student, filename",
+    [
+        ("jansenjan_12345_67890_oefening-1.ipynb", "jansenjan", "oefening.ipynb"),  # Canvas resubmission
+        ("jansenjan_LATE_12345_67890_oefening.ipynb", "jansenjan", "oefening.ipynb"),
+        ("Jan Jansen_123456_assignsubmission_file_/oefening.ipynb", "jan-jansen", "oefening.ipynb"),  # Moodle
+        ("Jan Jansen_123456_assignsubmission_file_oefening.ipynb", "jan-jansen", "oefening.ipynb"),
+        ("1-2 - Jan Jansen - 12 sep. 2025 1402 - oefening.ipynb", "jan-jansen", "oefening.ipynb"),  # Brightspace
+        ("jan/oefening/oefening.ipynb", "jan", "oefening.ipynb"),  # plain folder
+    ],
+)
+def test_lms_naming(tmp_path, name, student, filename):
+    from activering.grading.collect import verzamel
+
+    course = Course.at(tmp_path / "exercises", tmp_path / "grading")
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr(name, "{}")
+    result = verzamel(ASSIGNMENT, export, course, notebooks=["oefening.ipynb"])
+    assert result.placed == {student: [filename]}, result
+    assert (course.folder("submitted") / student / ASSIGNMENT / filename).exists()
