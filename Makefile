@@ -40,7 +40,7 @@ test: setup system data
 	$(RUN) pytest -n $(JOBS)
 
 bench: setup data
-	$(RUN) python bench/generate.py
+	for script in bench/*.py; do echo "== $$script"; $(RUN) python $$script || exit 1; done
 
 clean:
 	rm -rf _build .pytest_cache

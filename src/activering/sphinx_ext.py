@@ -80,13 +80,26 @@ def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, do
     context["css_files"] = [css for css in context.get("css_files", []) if "thebe" not in str(css)]
 
 
+def _accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Docutils writes bibliography entries as role="doc-biblioentry" inside a role="list" container.
+
+    That role is deprecated in ARIA 1.2 and is not a list item, so axe-core reports the list as broken
+    (critical: aria-required-children). Each entry becomes a plain list item.
+    """
+    body = context.get("body")
+    if isinstance(body, str) and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _generate_casus_pages, priority=1)
     app.connect("config-inited", _invalidate_cache_when_data_changed, priority=900)
     app.connect("env-get-outdated", _outdated_after_data_change)
     app.connect("source-read", _note_data_dependencies)
     app.connect("html-page-context", _drop_thebe)
+    app.connect("html-page-context", _accessible_citations)
     app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(STATIC)))
     app.add_css_file("casus.css")
     app.add_js_file("casus.js", defer="defer")
+    app.add_js_file("toegankelijkheid.js", defer="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -58,3 +58,9 @@ def genereer(
         summary.add_row(name, path.name, f"{len(frame):,}", _size(path.stat().st_size))
     console.print(summary)
     console.print(f"Klaar in {seconds:.1f} s: {clients / seconds:,.0f} cliënten per seconde, in {uit}.")
+
+
+# `activering data gebruik MAP`: the course on a trainer's own anonymised export (see activering.anonimisering).
+from activering.anonimisering.gebruik import gebruik  # noqa: E402
+
+app.command()(gebruik)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from activering.data import databron
 from activering.data.codebook import Codebook, Column, Table, load_codebook
 from activering.data.schema import cast
 from activering.paths import REPO_ROOT
@@ -41,12 +42,13 @@ class DataFileError(ValueError):
 
 
 def data_dir(path: Path | str | None = None) -> Path:
-    """The data folder: the argument, else $ACTIVERING_DATA_DIR, else the repository's data/."""
+    """The data folder: the argument, else $ACTIVERING_DATA_DIR, else the folder chosen with
+    ``activering data gebruik`` (see :mod:`activering.data.databron`), else the repository's data/."""
     if path is not None:
         return Path(path)
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
-    return DEFAULT_DATA_DIR
+    return databron.active_data_dir() or DEFAULT_DATA_DIR
 
 
 def load_table(name: str, data_dir: Path | str | None = None, *, codebook: Codebook | None = None) -> pd.DataFrame:

@@ -4,6 +4,24 @@ Casus choices land here, and the self-study reflection journal shares the same s
 can resume a casus and a klantmanager can reflect on it later. Nothing leaves the machine.
 """
 
-from activering.journal.store import Journal, journal_path
+from activering.journal.store import (
+    Assessment,
+    Entry,
+    Journal,
+    JournalCorruptError,
+    JournalError,
+    JournalTooNewError,
+    Reflection,
+    journal_path,
+)
 
-__all__ = ["Journal", "journal_path"]
+__all__ = [
+    "Assessment",
+    "Entry",
+    "Journal",
+    "JournalCorruptError",
+    "JournalError",
+    "JournalTooNewError",
+    "Reflection",
+    "journal_path",
+]

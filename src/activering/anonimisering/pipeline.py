@@ -1,0 +1,209 @@
+"""One anonymisation run: read → plan → transform → guarantees → write, all or nothing.
+
+The output folder is first written as a temporary folder next to it and only then renamed into
+place, so a failed or interrupted run never leaves half a result. The input files are only read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from activering.anonimisering import guarantees
+from activering.anonimisering.plan import Plan, check_plan_fits, detect_plan, dump_plan, load_plan
+from activering.anonimisering.read import DELIMITER_NAMES, ExportError, SourceFile, read_export
+from activering.anonimisering.report import RunSummary, markdown, to_html
+from activering.anonimisering.transform import FileResult, transform_file
+
+PLAN_NAME = "anonimisering.yml"
+REPORT_NAME = "privacyrapport"
+MARKER = ".anonimisering"  # marks a folder as our output, so a re-run may replace it
+
+
+def prepare_output(out_dir: Path, inputs: list[Path]) -> None:
+    """Refuse an output folder that holds the input or someone else's files."""
+    out = out_dir.resolve()
+    for path in inputs:
+        p = Path(path).resolve()
+        if p == out or out in p.parents:
+            raise ExportError(out_dir, f"de uitvoermap bevat het exportbestand {Path(path).name}; kies een andere map")
+    if out.exists():
+        if not out.is_dir():
+            raise ExportError(out_dir, "uitvoermap bestaat al als bestand")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise ExportError(out_dir, "uitvoermap bestaat al en is niet leeg (en geen eerder resultaat van "
+                                       "`activering anonimiseer`); kies een nieuwe of lege map")
+
+
+def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> None:
+    """Write every file into a temporary sibling folder, then swap it into place."""
+    out_dir = Path(out_dir)
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.nieuw-", dir=parent))
+    old = None
+    try:
+        for name, content in files.items():
+            target = staging / name
+            if isinstance(content, pa.Table):
+                options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
+                pacsv.write_csv(content, target, write_options=options)
+            else:
+                target.write_bytes(content)
+        (staging / MARKER).write_text("Resultaat van `activering anonimiseer`; deze map mag bij een nieuwe run vervangen worden.\n",
+                                      encoding="utf-8")
+        kept = out_dir / "koppeling.yml"  # the trainer's mapping for `activering data gebruik` survives a re-run
+        if kept.is_file() and not (staging / kept.name).exists():
+            shutil.copy2(kept, staging / kept.name)
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.oud-", dir=parent))
+            os.rmdir(old)
+            os.rename(out_dir, old)
+        os.rename(staging, out_dir)
+    except BaseException:
+        if old is not None and old.exists() and not out_dir.exists():
+            os.rename(old, out_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _cascade(results: list[FileResult], keep: dict[str, np.ndarray], removed_from: FileResult,
+             removed: np.ndarray) -> dict[str, int]:
+    """Drop rows in other files that belong to a suppressed row (same pseudonym in a unique key column)."""
+    counts: dict[str, int] = {}
+    for column, domain in removed_from.keys.items():
+        values = removed_from.columns[column]
+        if len(values) == 0 or pc.count_distinct(values).as_py() != len(values):
+            continue  # only per-row keys (one row per person) identify whom to drop elsewhere
+        gone = pc.filter(values, pa.array(removed))
+        if len(gone) == 0:
+            continue
+        for other in results:
+            if other is removed_from:
+                continue
+            for other_column, other_domain in other.keys.items():
+                if other_domain != domain:
+                    continue
+                hit = pc.is_in(other.columns[other_column], value_set=gone).to_numpy(zero_copy_only=False)
+                newly = hit & keep[other.source.name]
+                if newly.any():
+                    keep[other.source.name] = keep[other.source.name] & ~hit
+                    counts[other.source.name] = counts.get(other.source.name, 0) + int(newly.sum())
+    return counts
+
+
+def run(
+    inputs: list[Path],
+    out_dir: Path,
+    key: bytes | None,
+    *,
+    plan_path: Path | None = None,
+    only_plan: bool = False,
+    k: int | None = None,
+    l: int | None = None,  # noqa: E741
+    key_source: str = "",
+) -> RunSummary:
+    started = time.perf_counter()
+    inputs = [Path(p) for p in inputs]
+    out_dir = Path(out_dir)
+    prepare_output(out_dir, inputs)
+    files = read_export(inputs)
+    warnings = [w for f in files for w in f.warnings]
+
+    if plan_path is not None:
+        plan = load_plan(plan_path)
+        warnings += check_plan_fits(plan, files)
+        plan_source = str(plan_path)
+    else:
+        plan = detect_plan(files)
+        plan_source = f"automatisch gemaakt ({PLAN_NAME} in deze map; controleer het en draai opnieuw met --plan)"
+    updates = {n: v for n, v in (("k", k), ("l", l)) if v is not None}
+    if updates:
+        plan = plan.model_copy(update=updates)
+    plan = Plan.model_validate(plan.model_dump())
+
+    if only_plan:
+        write_atomically(out_dir, {PLAN_NAME: dump_plan(plan).encode("utf-8")})
+        return RunSummary(plan, plan_source, [], {}, {}, warnings, key_source, time.perf_counter() - started)
+    if key is None:
+        raise ExportError(out_dir, "geen sleutel voor de schuilnamen")
+
+    results = [transform_file(f, plan.for_file(f.name), plan, key) for f in files]
+    for r in results:
+        warnings += r.warnings
+    keep: dict[str, np.ndarray] = {r.source.name: np.ones(len(r.source.frame), dtype=bool) for r in results}
+    outcomes: dict[str, guarantees.Outcome] = {}
+    for r in results:
+        outcome, mask = guarantees.enforce(r, plan.k, plan.l, plan.max_onderdrukking)
+        guarantees.apply_levels(r, outcome)
+        outcomes[r.source.name] = outcome
+        keep[r.source.name] &= mask
+        if outcome.budget_exceeded:
+            warnings.append(f"{r.source.name}: om k = {plan.k} en l = {plan.l} te halen zijn {outcome.suppressed:,} rijen "
+                            f"weggelaten, meer dan max_onderdrukking ({plan.max_onderdrukking:.0%})")
+    # Suppressing people can shrink classes elsewhere (through the cascade); repeat until stable.
+    for _ in range(10):
+        changed = False
+        for r in results:
+            removed = ~keep[r.source.name]
+            for name, n in _cascade(results, keep, r, removed).items():
+                outcomes[name].cascaded += n
+                changed = True
+        for r in results:
+            o = outcomes[r.source.name]
+            kept = keep[r.source.name]
+            codes = [r.hierarchies[c].levels[o.levels[c]].codes for c in o.quasi]
+            if not kept.any():
+                continue
+            ids = np.full(len(kept), -1, dtype=np.int64)
+            ids[kept] = guarantees._class_ids([c[kept] for c in codes], int(kept.sum()))
+            sens = [np.asarray(pc.dictionary_encode(r.columns[c]).indices.to_numpy(zero_copy_only=False), dtype=np.int64)[kept]
+                    for c in r.sensitive]
+            bad = np.zeros(len(kept), dtype=bool)
+            bad[kept] = guarantees.failing(ids[kept], sens, plan.k, plan.l)
+            if bad.any():
+                o.suppressed += int(bad.sum())
+                keep[r.source.name] = kept & ~bad
+                changed = True
+        if not changed:
+            break
+    for r in results:
+        guarantees.measure(r, outcomes[r.source.name], keep[r.source.name])
+
+    output: dict[str, bytes | pa.Table] = {}
+    summary_files = []
+    for r in results:
+        columns = guarantees.take(r.columns, keep[r.source.name])
+        table = pa.table(columns) if columns else pa.table({})
+        output[r.source.output_name] = table
+        src = r.source
+        read_as = "Excel (.xlsx)" if src.delimiter is None else f"CSV, {src.encoding}, {DELIMITER_NAMES[src.delimiter]}"
+        summary_files.append({"name": src.name, "read_as": read_as, "rows_in": len(src.frame),
+                              "rows_out": int(keep[src.name].sum()), "output": r.source.output_name})
+    if len(set(output)) != len(results):
+        raise ExportError(inputs[0], "twee exportbestanden krijgen dezelfde uitvoernaam (zelfde naam, andere extensie)")
+    summary = RunSummary(plan, plan_source, summary_files, outcomes,
+                         {r.source.name: r.redactions for r in results}, warnings, key_source)
+    summary.seconds = time.perf_counter() - started
+    output[PLAN_NAME] = dump_plan(plan).encode("utf-8")
+    output[REPORT_NAME + ".md"] = markdown(summary).encode("utf-8")
+    output[REPORT_NAME + ".html"] = to_html(summary).encode("utf-8")
+    write_atomically(out_dir, output)
+    return summary
+
+
+def load_output_plan(out_dir: Path) -> Plan:
+    return load_plan(Path(out_dir) / PLAN_NAME)
+
+
+__all__ = ["MARKER", "PLAN_NAME", "REPORT_NAME", "SourceFile", "prepare_output", "run", "write_atomically"]

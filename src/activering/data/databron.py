@@ -1,0 +1,56 @@
+"""Which data the course uses: the synthetic set, or a trainer's own anonymised export.
+
+``activering data gebruik MAP`` writes a small pointer file (:data:`POINTER_FILE`, in the course
+folder, not in git) with the folder of the converted data; :func:`activering.data.loader.data_dir`
+reads it, so ``load_table`` and every chart in the book use that folder. ``activering data
+gebruik --synthetisch`` removes the pointer again. $ACTIVERING_DATA_DIR still wins over the pointer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from activering.paths import REPO_ROOT
+
+POINTER_FILE = REPO_ROOT / ".databron.yml"
+
+
+class DatabronError(ValueError):
+    """The pointer file names a folder that is gone or is not readable."""
+
+
+def active_data_dir() -> Path | None:
+    """The folder named in the pointer file, or None when the synthetic data are in use."""
+    pointer = Path(POINTER_FILE)
+    if not pointer.exists():
+        return None
+    try:
+        raw = yaml.safe_load(pointer.read_text(encoding="utf-8")) or {}
+        folder = Path(raw["data_dir"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        raise DatabronError(f"{pointer.name}: onleesbaar ({error}); zet terug met `activering data gebruik --synthetisch`") from None
+    if not folder.is_dir():
+        raise DatabronError(
+            f"{pointer.name}: de gekozen datamap {folder} bestaat niet meer; "
+            "zet terug met `activering data gebruik --synthetisch`"
+        )
+    return folder
+
+
+def set_active(folder: Path, source: str) -> None:
+    text = yaml.safe_dump({"data_dir": str(Path(folder).resolve()), "bron": source}, allow_unicode=True, sort_keys=False)
+    tmp = Path(POINTER_FILE).with_suffix(".tmp")
+    tmp.write_text("# Gekozen door `activering data gebruik`; verwijder dit bestand (of gebruik --synthetisch) "
+                   "om terug te gaan naar de synthetische data.\n" + text, encoding="utf-8")
+    tmp.replace(POINTER_FILE)
+
+
+def reset() -> bool:
+    """Back to the synthetic data; True when a pointer was removed."""
+    pointer = Path(POINTER_FILE)
+    if pointer.exists():
+        pointer.unlink()
+        return True
+    return False
