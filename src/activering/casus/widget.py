@@ -9,9 +9,7 @@ from markdown_it import MarkdownIt
 
 from activering.bibliography import short_cite
 from activering.casus.model import Casus, Decision, Kind, Option
-from activering.casus.profile import match_chart, match_text, variant_match
 from activering.journal import Journal
-from activering.preamble import show_chart
 
 _markdown = MarkdownIt("commonmark")
 
@@ -95,7 +93,7 @@ class CasusPlayer:
         if decision.soort is Kind.SINGLE:
             return w.RadioButtons(options=labelled, value=None, layout=w.Layout(width="max-content"))
         if decision.soort is Kind.MULTIPLE:
-            return w.VBox([w.Checkbox(value=False, description=text, indent=False) for text, _ in labelled])
+            return w.VBox([w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="max-content")) for text, _ in labelled])
         if decision.soort is Kind.SCALE:
             return w.SelectionSlider(options=labelled, value=labelled[len(labelled) // 2][1], continuous_update=False, layout=w.Layout(width="95%"), style={"description_width": "initial"})
         return None
@@ -184,6 +182,10 @@ class CasusPlayer:
         self.selector_box.children = []
         for widget in (self.motivation, self.confirm, self.next_button):
             widget.layout.display = "none"
+        # Imported here: Altair and vl-convert take seconds to import, and only the summary needs them.
+        from activering.casus.profile import match_chart, match_text, variant_match
+        from activering.preamble import show_chart
+
         match = variant_match(self.casus, self.choices)
         chart = show_chart(match_chart(match), match_text(match))
         self.summary.value = (
