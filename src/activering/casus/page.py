@@ -9,6 +9,7 @@ from pathlib import Path
 from activering.bibliography import short_cite
 from activering.casus.model import THEME_TITLES, Casus, Decision, Kind, Theme
 from activering.casus.profile import VARIANT_LABELS
+from activering.files import write_atomic
 
 KIND_HINTS = {
     Kind.SINGLE: "Kies één optie.",
@@ -168,12 +169,8 @@ def notebook_json(casus: Casus) -> dict:
 
 def write_if_changed(path: Path, text: str) -> None:
     """Atomic write that leaves unchanged files untouched (so Sphinx does not re-read them)."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    if not (path.exists() and path.read_text(encoding="utf-8") == text):
+        write_atomic(path, text)
 
 
 def generate_pages(casussen: list[Casus], pages_dir: Path, notebooks_dir: Path) -> list[Path]:

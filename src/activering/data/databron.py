@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from activering.files import write_atomic
 from activering.paths import REPO_ROOT
 
 POINTER_FILE = REPO_ROOT / ".databron.yml"
@@ -41,10 +42,8 @@ def active_data_dir() -> Path | None:
 
 def set_active(folder: Path, source: str) -> None:
     text = yaml.safe_dump({"data_dir": str(Path(folder).resolve()), "bron": source}, allow_unicode=True, sort_keys=False)
-    tmp = Path(POINTER_FILE).with_suffix(".tmp")
-    tmp.write_text("# Gekozen door `activering data gebruik`; verwijder dit bestand (of gebruik --synthetisch) "
-                   "om terug te gaan naar de synthetische data.\n" + text, encoding="utf-8")
-    tmp.replace(POINTER_FILE)
+    write_atomic(POINTER_FILE, "# Gekozen door `activering data gebruik`; verwijder dit bestand (of gebruik --synthetisch) "
+                   "om terug te gaan naar de synthetische data.\n" + text)
 
 
 def reset() -> bool:

@@ -9,8 +9,6 @@ take seconds.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import pandas as pd
 
 from activering.data.codebook import Codebook, load_codebook
 from activering.data.schema import cast, to_text
+from activering.files import write_atomic
 
 VARIANTS = ("interventionist", "regisseur", "administrateur")
 DAYS_PER_MONTH = 365.25 / 12
@@ -368,15 +367,6 @@ def write_dataset(tables: dict[str, pd.DataFrame], out_dir: Path | str, codebook
     for name, frame in tables.items():
         table = cb.table(name)
         target = out / table.file
-        data = to_text(frame, table).encode("utf-8")
-        handle, temp = tempfile.mkstemp(prefix=f".{table.file}.", suffix=".tmp", dir=out)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temp, 0o644)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomic(target, to_text(frame, table))
         written.append(target)
     return written

@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from traitlets import Unicode
 
+from activering.files import write_atomic
 from activering.grading.sandbox import SandboxedExecute, visible_path
 
 
@@ -62,7 +63,4 @@ class CachingExecute(SandboxedExecute):
 
 
 def _write(path: Path, record: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(record), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(record))

@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 from markdown_it import MarkdownIt
 
+from activering.files import write_atomic
 from activering.grading.config import Course
 from activering.grading.nbapi import gradebook
 from activering.grading.rubrics import apply_assessments, load_rubric, read_assessments
@@ -161,7 +162,6 @@ def feedback(assignment: str, course: Course | None = None, students: list[str] 
         if students and sid not in students:
             continue
         path = course.folder("feedback") / sid / assignment / f"{assignment}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_feedback(course, assignment, sid), encoding="utf-8")
+        write_atomic(path, render_feedback(course, assignment, sid))
         written[sid] = path
     return written

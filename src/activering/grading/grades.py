@@ -9,6 +9,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from activering.files import write_atomic
 from activering.grading.config import Cesuur, Course
 from activering.grading.nbapi import gradebook
 from activering.grading.status import FAILED, load_report
@@ -117,10 +118,10 @@ def cijfers(course: Course | None = None, assignments: list[str] | None = None,
     if not table.empty:
         text = chart_alt_text(table)
         svg = chart_svg(grades_chart(table), text)
-        svg_path.write_text(svg, encoding="utf-8")
-        html_path.write_text(
+        write_atomic(svg_path, svg)
+        write_atomic(html_path, 
             "<!doctype html><html lang='nl'><meta charset='utf-8'><title>Cijferverdeling</title>"
-            f"<figure>{svg}<figcaption>{html.escape(text)}</figcaption></figure></html>", encoding="utf-8")
+            f"<figure>{svg}<figcaption>{html.escape(text)}</figcaption></figure></html>")
     return GradesResult(table, csv_path, excel_path, svg_path, html_path)
 
 

@@ -8,11 +8,10 @@ Each write replaces the file atomically, so an interrupted run never leaves half
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from activering.files import write_atomic
 from activering.grading.config import Course
 
 OK = "nagekeken"
@@ -50,12 +49,5 @@ def load_report(course: Course, assignment: str) -> dict[str, StudentStatus]:
 
 def save_report(course: Course, assignment: str, report: dict[str, StudentStatus]) -> Path:
     path = report_path(course, assignment)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"opdracht": assignment, "studenten": {sid: asdict(st) for sid, st in sorted(report.items())}}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".verslag-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1))

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from activering.files import write_atomic
 from activering.journal import Journal, JournalError, Reflection
 from activering.reflectie import identiteit, zelfevaluatie
 from activering.reflectie.model import FIELD_LABELS, OTHER_FIELDS, PERSPECTIVES, THEMES
@@ -222,5 +223,5 @@ def intervisie(
     except (KeyError, PortfolioError) as error:
         console.print(f"[red]{error.args[0]}[/red]", highlight=False)
         raise typer.Exit(1) from error
-    uit.write_text(document, encoding="utf-8")
+    write_atomic(uit, document)
     console.print(f"Geschreven: {uit}", highlight=False)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from activering.files import write_atomic
 from activering.journal import Journal, Reflection
-from activering.reflectie import identiteit, zelfevaluatie
+from activering.reflectie import identiteit
 from activering.reflectie.model import OTHER_FIELDS, PERSPECTIVES, THEMES
 from activering.reflectie.widgets import growth_html, norms_html, profile_html
 
@@ -190,8 +191,7 @@ def export_portfolio(journal: Journal, target: Path, start: str | None = None, e
     target = Path(target)
     portfolio = build_portfolio(journal, start, end, owner)
     html_path = target.with_suffix(".html")
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    html_path.write_text(portfolio.html, encoding="utf-8")
+    write_atomic(html_path, portfolio.html)
     written = [html_path]
     if pdf:
         written.append(write_pdf(portfolio.html, target.with_suffix(".pdf")))
