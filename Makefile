@@ -5,7 +5,7 @@ UV ?= uv
 RUN := $(UV) run --frozen
 JOBS ?= auto
 
-.PHONY: setup system data book lab test bench clean
+.PHONY: setup system data hub-proxy book lab test bench clean
 
 setup: .venv/.synced
 
@@ -15,8 +15,9 @@ setup: .venv/.synced
 	$(UV) sync --frozen
 	@touch $@
 
-# Debian packages for the tests: Chromium (browser tests, PDF portfolio) and bubblewrap (sandbox for grading).
-SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap
+# Debian packages for the tests: Chromium (browser tests, PDF portfolio), bubblewrap (sandbox for grading)
+# and npm (configurable-http-proxy for the JupyterHub test; skipped when Node.js and npm are already there).
+SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap npm:npm
 system:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
 	if [ -n "$$missing" ]; then \
@@ -25,6 +26,15 @@ system:
 
 data: setup
 	@test -f data/clients.csv || $(RUN) activering data genereer
+
+# configurable-http-proxy (npm) for the JupyterHub set-up in grading/jupyterhub; the lock file pins it.
+HUB_DIR := grading/jupyterhub
+HUB_PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
+hub-proxy: $(HUB_PROXY)
+
+$(HUB_PROXY): $(HUB_DIR)/package.json $(HUB_DIR)/package-lock.json
+	cd $(HUB_DIR) && npm ci --no-audit --no-fund
+	@touch $@
 
 book: setup data
 	$(RUN) jupyter-book build . -W --keep-going
@@ -36,7 +46,7 @@ lab: setup data
 	$(RUN) activering casus notebooks
 	$(RUN) jupyter lab --notebook-dir=$(CURDIR)
 
-test: setup system data
+test: setup system data hub-proxy
 	$(RUN) pytest -n $(JOBS)
 
 bench: setup data
