@@ -182,6 +182,13 @@ class Hub:
         self.expect(response.status_code == 200, f"{method} /user/{user}{path}: {response.status_code} {response.text[:2000]}")
         return response.json()
 
+    def login(self, user: str, password: str) -> int:
+        """Log in on the hub's login page as a browser does; the HTTP status of the form post."""
+        with requests.Session() as browser:
+            browser.get(f"{self.url}/hub/login", timeout=30)
+            form = {"username": user, "password": password, "_xsrf": browser.cookies.get("_xsrf", "")}
+            return browser.post(f"{self.url}/hub/login", data=form, allow_redirects=False, timeout=30).status_code
+
     def disabled_lab_plugins(self, user: str) -> set[str]:
         """The JupyterLab plugins switched off in `user`'s Lab page (its page config)."""
         page = self.server(user, "GET", "/lab").text
@@ -323,6 +330,11 @@ def test_a_class_on_jupyterhub(tmp_path):
         hub.start()
         hub.spawn(USERS)
         course = {"course_id": course_id, "assignment_id": ASSIGNMENT}
+
+        # Logging in: the class's password works, another doesn't, and strangers stay out.
+        hub.expect(hub.login("student1", PASSWORD) == 302, "student1 kan niet inloggen")
+        hub.expect(hub.login("student1", "fout-wachtwoord") == 403, "inloggen met een verkeerd wachtwoord")
+        hub.expect(hub.login("buitenstaander", PASSWORD) == 403, "iemand buiten de klas kan inloggen")
 
         # Roles: the formgrader exists only on the docent's server, and nobody opens another's server.
         hub.expect(hub.server("docent", "GET", "/formgrader/api/status").status_code == 200, "formgrader bij de docent")
