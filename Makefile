@@ -9,10 +9,13 @@ JOBS ?= auto
 
 setup: .venv/.synced
 
-# uv is installed from PyPI when missing; the lock file pins every package.
+# uv is installed from PyPI when missing; the lock file pins every package. Bytecode is compiled at
+# install time: with PYTHONDONTWRITEBYTECODE set (as on some CI machines) every process, every
+# kernel included, would otherwise compile pandas, altair and Jupyter from source again.
 .venv/.synced: pyproject.toml uv.lock
 	@command -v $(UV) >/dev/null || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	$(UV) run --frozen python -m compileall -q src
 	@touch $@
 
 # Debian packages for the tests: Chromium (browser tests, PDF portfolio), bubblewrap (sandbox for grading)

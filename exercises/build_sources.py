@@ -91,6 +91,16 @@ def reflectie(grade_id: str, points: int, model_answer: str):
     return cell
 
 
+def percentage_vorm(grade_id: str, name: str):
+    """The shape test every 'percentage per gemeente' question shares (1 point)."""
+    return toets(grade_id, 1, f"""
+        assert isinstance({name}, pd.Series), "{name} moet een pandas Series zijn"
+        assert len({name}) == 3, "verwacht één percentage per gemeente"
+        assert all(0 <= float(v) <= 100 for v in {name}), "een percentage ligt tussen 0 en 100"
+        print("Vorm in orde.")
+        """)
+
+
 WERKWIJZE = """
     ## Zo werk je in dit notebook
 
@@ -242,12 +252,7 @@ def caseload_verkennen() -> list:
             ### END SOLUTION
             kansrijk_pct
             """),
-        toets("test_kansrijk_vorm", 1, """
-            assert isinstance(kansrijk_pct, pd.Series), "kansrijk_pct moet een pandas Series zijn"
-            assert len(kansrijk_pct) == 3, "verwacht één percentage per gemeente"
-            assert all(0 <= float(v) <= 100 for v in kansrijk_pct), "een percentage ligt tussen 0 en 100"
-            print("Vorm in orde.")
-            """),
+        percentage_vorm("test_kansrijk_vorm", "kansrijk_pct"),
         toets("test_kansrijk_waarde", 2, """
             assert float(kansrijk_pct.max()) > 1, "gebruik procenten (0-100), geen fracties (0-1)"
             ### BEGIN HIDDEN TESTS
@@ -500,12 +505,7 @@ def sancties_in_cijfers() -> list:
             ### END SOLUTION
             waarschuwing_pct
             """),
-        toets("test_waarschuwing_vorm", 1, """
-            assert isinstance(waarschuwing_pct, pd.Series), "waarschuwing_pct moet een pandas Series zijn"
-            assert len(waarschuwing_pct) == 3, "verwacht één percentage per gemeente"
-            assert all(0 <= float(v) <= 100 for v in waarschuwing_pct), "een percentage ligt tussen 0 en 100"
-            print("Vorm in orde.")
-            """),
+        percentage_vorm("test_waarschuwing_vorm", "waarschuwing_pct"),
         toets("test_waarschuwing_waarde", 1, """
             # Verborgen test: de percentages worden nagerekend.
             assert isinstance(waarschuwing_pct, pd.Series)
@@ -843,12 +843,7 @@ def diagnose_en_trede() -> list:
             ### END SOLUTION
             deelname_pct
             """),
-        toets("test_deelname_vorm", 1, """
-            assert isinstance(deelname_pct, pd.Series), "deelname_pct moet een pandas Series zijn"
-            assert len(deelname_pct) == 3, "verwacht één percentage per gemeente"
-            assert all(0 <= float(v) <= 100 for v in deelname_pct), "een percentage ligt tussen 0 en 100"
-            print("Vorm in orde.")
-            """),
+        percentage_vorm("test_deelname_vorm", "deelname_pct"),
         toets("test_deelname_waarde", 2, """
             assert float(deelname_pct.max()) > 1, "gebruik procenten (0-100), geen fracties (0-1)"
             ### BEGIN HIDDEN TESTS

@@ -35,6 +35,17 @@ def test_every_page_is_dutch(built_book):
         assert '<html lang="nl"' in page.read_text(encoding="utf-8"), page.name
 
 
+def test_citations_and_references_read_dutch(built_book):
+    """'Van Berkel en Vanschoren, 2013' in the text; titles in the reference list keep their capitals."""
+    pages = sorted((built_book / "modules").rglob("*.html"))
+    text = " ".join(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")) for page in pages)
+    assert re.search(r"Van Berkel en Vanschoren,? \(?2013", text), "no Dutch author-year citation found"
+    assert not re.search(r"[A-Z][a-z]+ and [A-Z][a-z]+,? \(?\d{4}", text)
+    references = re.sub(r"<[^>]+>", "", (built_book / "book" / "literatuur.html").read_text(encoding="utf-8"))
+    assert "Van Berkel en Johny Vanschoren" in references
+    assert "Dutch local welfare agencies" in references and "PhD thesis" not in references
+
+
 EXTERNAL_ASSET = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.IGNORECASE)
 
 

@@ -178,13 +178,31 @@ def test_equal_to_plain_nbgrader_autograde(released, graded, tmp_path):
             return {(s.student_id, nb.name, g.name): g.auto_score
                     for s in gb.assignment_submissions(ASSIGNMENT) for nb in s.notebooks for g in nb.grades}
 
+    def records(db: Path) -> dict:
+        """Everything nbgrader stores per graded cell and per submission, not only the score."""
+        with Gradebook(f"sqlite:///{db}") as gb:
+            out = {}
+            for s in gb.assignment_submissions(ASSIGNMENT):
+                out[s.student_id] = (str(s.timestamp), s.extension, [
+                    (nb.name, nb.flagged, nb.late_submission_penalty,
+                     sorted((g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade) for g in nb.grades),
+                     sorted((c.name, c.auto_comment, c.manual_comment) for c in nb.comments))
+                    for nb in s.notebooks])
+            return out
+
     ours, theirs = scores(course.db_path), scores(plain / "gradebook.db")
     failed = {s.student for s in graded[2].graded if s.status == "mislukt"}
+    tampered = {s.student for s in graded[2].graded if s.overrides}
     for key, value in theirs.items():
         if key[0] in failed:  # plain nbgrader leaves nothing; we record 0 for autograded tests
             assert (value or 0) == (ours[key] or 0), key
         else:
             assert ours[key] == value, key
+    ours_full, theirs_full = records(course.db_path), records(plain / "gradebook.db")
+    compared = set(theirs_full) - failed - tampered
+    assert len(compared) >= 5
+    for student in compared:
+        assert ours_full[student] == theirs_full[student], student
     for kind, expected in synthetic.PLAIN_NBGRADER.items():
         assert (theirs[(kind, ASSIGNMENT, "test_telling")] or 0) == expected, kind
     # the same submissions failed (nbgrader removes the autograded folder of a failed one)
@@ -202,6 +220,28 @@ def test_rerun_is_idempotent(graded):
     assert again.graded == [] and set(again.skipped) == set(before)
     with gradebook(course) as gb:
         assert {s.student_id: s.score for s in gb.assignment_submissions(ASSIGNMENT)} == before
+
+
+def test_regrading_keeps_the_docents_manual_grades(graded):
+    """As with plain nbgrader, grading again never wipes a rubric score the docent already gave."""
+    from activering.grading.autograde import nakijken
+    from activering.grading.nbapi import gradebook
+
+    course, _, _ = graded
+    with gradebook(course) as gb:
+        grade = gb.find_grade("reflectie", ASSIGNMENT, ASSIGNMENT, "correct")
+        grade.manual_score = 1.5
+        gb.db.commit()
+    try:
+        again = nakijken(ASSIGNMENT, course, students=["correct"], opnieuw=True, workers=1)
+        assert [s.student for s in again.graded] == ["correct"] and again.graded[0].autoscore == 3.0
+        with gradebook(course) as gb:
+            assert gb.find_grade("reflectie", ASSIGNMENT, ASSIGNMENT, "correct").manual_score == 1.5
+            assert gb.find_submission(ASSIGNMENT, "correct").score == 4.5
+    finally:
+        with gradebook(course) as gb:
+            gb.find_grade("reflectie", ASSIGNMENT, ASSIGNMENT, "correct").manual_score = None
+            gb.db.commit()
 
 
 def test_interrupted_run_resumes(graded):

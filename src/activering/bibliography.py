@@ -38,3 +38,39 @@ def short_cite(key: str, location: str = "") -> str:
     authors = authors[:1].upper() + authors[1:]
     year = entry.fields.get("year", "z.j.")
     return f"{authors} ({year}){', ' + location if location else ''}"
+
+
+def register_dutch_styles() -> None:
+    """Styles for the book: 'Van Berkel en Vanschoren, 2013' and titles kept as written.
+
+    sphinxcontrib-bibtex and pybtex only ship English connectives, and pybtex's ``plain``
+    lowercases titles ('dutch', 'danish'). Registered as ``author_year_nl`` (citations) and
+    ``plain_nl`` (reference list); ``_config.yml`` selects them.
+    """
+    from dataclasses import dataclass, field as dataclass_field
+
+    from pybtex.plugin import register_plugin as register_pybtex_plugin
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    from pybtex.style.template import field, names, sentence
+    from sphinxcontrib.bibtex.plugin import register_plugin
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    def dutch_persons() -> PersonStyle:
+        return PersonStyle(sep2=" en ", last_sep=" en ")
+
+    @dataclass
+    class DutchAuthorYearStyle(AuthorYearReferenceStyle):
+        person: PersonStyle = dataclass_field(default_factory=dutch_persons)
+
+    class DutchPlainStyle(PlainStyle):
+        def format_names(self, role, as_sentence=True):
+            formatted = names(role, sep=", ", sep2=" en ", last_sep=" en ")
+            return sentence[formatted] if as_sentence else formatted
+
+        def format_title(self, e, which_field, as_sentence=True):
+            formatted = field(which_field)
+            return sentence[formatted] if as_sentence else formatted
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_nl", DutchAuthorYearStyle, force=True)
+    register_pybtex_plugin("pybtex.style.formatting", "plain_nl", DutchPlainStyle, force=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from activering.bibliography import register_dutch_styles
 from activering.casus.load import CasusError, load_all_casussen
 from activering.casus.page import generate_pages
 from activering.data.loader import data_dir
@@ -92,6 +93,7 @@ def _accessible_citations(app: Sphinx, pagename: str, templatename: str, context
 
 
 def setup(app: Sphinx) -> dict:
+    register_dutch_styles()
     app.connect("config-inited", _generate_casus_pages, priority=1)
     app.connect("config-inited", _invalidate_cache_when_data_changed, priority=900)
     app.connect("env-get-outdated", _outdated_after_data_change)

@@ -11,7 +11,6 @@ from rich.table import Table
 from activering.casus.graph import graph_problems
 from activering.casus.load import CASUS_DIR, CasusError, casus_paths, load_all_casussen, load_casus_file
 from activering.casus.model import THEME_TITLES
-from activering.casus.page import generate_pages
 
 app = typer.Typer(help="Casussen: bekijken, controleren en klaarzetten voor JupyterLab.", no_args_is_help=True)
 console = Console()
@@ -47,6 +46,8 @@ def check(map_: Path = typer.Option(CASUS_DIR, "--map", help="Map met casusbesta
 @app.command("notebooks")
 def notebooks(map_: Path = typer.Option(CASUS_DIR, "--map", help="Map met casusbestanden (*.yml).")) -> None:
     """Zet voor elke casus een notebook klaar in casussen/notebooks/ (om in JupyterLab te spelen)."""
+    from activering.casus.page import generate_pages  # imports altair: only when needed
+
     casussen = load_all_casussen(map_)
     generate_pages(casussen, map_ / "paginas", map_ / "notebooks")
     console.print(f"{len(casussen)} casusnotebooks staan in {map_ / 'notebooks'}")

@@ -1,22 +1,18 @@
 """``nakijken``: autograde all submissions of an assignment in parallel with nbgrader.
 
-Design (two phases per submission, both running nbgrader's own Autograde converter):
+Design: each worker process has a private course folder — a copy of the gradebook, a link to
+``source/`` and to the student's ``submitted/`` folder — and runs nbgrader's own ``Autograde``
+there, complete: the sandboxed kernel (bubblewrap, memory limit) executes the notebook and
+nbgrader records grades, comments and late penalties in the private gradebook and writes the
+autograded notebook. The worker publishes the ``autograded/`` folder and sends back the rows
+nbgrader wrote for the student (:mod:`activering.grading.submission_rows`); the main process
+puts them in place of the student's old rows in one transaction. Only the main process
+writes the real gradebook, so SQLite writes never collide, and the scores are by
+construction those of plain ``nbgrader autograde``.
 
-1. *Execute* — in a worker process. Each worker has a private course folder: a copy of the
-   gradebook, a link to ``source/`` and to the student's ``submitted/`` folder. nbgrader's
-   Autograde runs there with ``CachingExecute`` in record mode: the kernel (sandboxed by
-   bubblewrap, with a memory limit) executes the notebook and the executed notebook is stored
-   by content hash. The private gradebook is thrown away.
-2. *Record* — in the main process, one submission at a time: nbgrader's Autograde runs on the
-   real course with ``CachingExecute`` in replay mode. It reaches the Execute step with the
-   very same notebook, takes the executed version from the cache and then does everything
-   else itself (SaveAutoGrades, late penalties, writing ``autograded/``). Only this process
-   writes the real gradebook, so SQLite writes never collide and the scores are by
-   construction those of plain ``nbgrader autograde``.
-
-Workers receive the next submission while the main process records the previous one, so the
-cheap recording overlaps with the expensive kernel runs. A worker that exceeds the hard time
-limit per student is killed (its sandboxed kernel dies with it) and replaced.
+The main process only merges rows and checks integrity, so two workers keep two cores busy.
+A worker that exceeds the hard time limit per student is killed (its sandboxed kernel dies
+with it) and replaced.
 
 Re-running is idempotent: a submission whose files did not change since it was recorded is
 skipped (``opnieuw=True`` grades everything again). The report in ``nakijkverslag/`` is
@@ -38,7 +34,9 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
-from activering.grading import integrity
+from nbgrader.api import Gradebook
+
+from activering.grading import integrity, submission_rows
 from activering.grading.config import Course
 from activering.grading.nbapi import gradebook, nbgrader_api
 from activering.grading.nbconfig import course_config
@@ -46,7 +44,7 @@ from activering.grading.sandbox import PATH_MAP_ENV, require_sandbox
 from activering.grading.status import FAILED, OK, StudentStatus, load_report, save_report
 
 
-PREFETCH = 2  # tasks per worker: the next one is ready while the main process records
+PREFETCH = 1  # tasks per worker: the next one waits in the pipe while the main process merges
 
 
 class GradingError(RuntimeError):
@@ -90,33 +88,36 @@ def find_submissions(course: Course, assignment: str) -> dict[str, Path]:
 # --------------------------------------------------------------------------- worker side
 
 
-def _execution_config(course: Course, root: Path, db_path: Path, cache_dir: Path, mode: str):
-    from activering.grading.execution_cache import CachingExecute
-
+def _worker_config(course: Course, private: Path):
     cfg = course_config(course)
-    cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.db_url = f"sqlite:///{db_path}"
-    pre = list(cfg.Autograde.autograde_preprocessors)
-    cfg.Autograde.autograde_preprocessors = [CachingExecute, *pre[1:]]
-    cfg.CachingExecute.cache_dir = str(cache_dir)
-    cfg.CachingExecute.cache_mode = mode
+    cfg.CourseDirectory.root = str(private)
+    cfg.CourseDirectory.db_url = f"sqlite:///{private / 'gradebook.db'}"
+    # all outputs are in once the last cell replied: stop the kernel at once instead of gracefully
+    cfg.SandboxedExecute.shutdown_kernel = "immediate"
     return cfg
 
 
-def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private: Path, cache_dir: Path) -> None:
-    """Worker loop: execute one student at a time in a private course copy."""
+def _publish_autograded(private: Path, real: Path) -> None:
+    """Put the worker's autograded folder of one student where plain nbgrader would write it.
+
+    Like nbgrader, a failed submission leaves the student's folder but not the assignment in it.
+    """
+    shutil.rmtree(real, ignore_errors=True)
+    real.parent.mkdir(parents=True, exist_ok=True)
+    if private.is_dir():
+        shutil.move(str(private), str(real))
+
+
+def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private: Path) -> None:
+    """Worker loop: grade one student at a time with nbgrader in a private course copy."""
     os.setpgrp()  # own process group: the main process can kill the worker and its kernel
     private.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(snapshot, private / "gradebook.db")
+    db = private / "gradebook.db"
+    shutil.copy2(snapshot, db)
     (private / "source").symlink_to(course.folder("source"))
     (private / "submitted").mkdir(exist_ok=True)
     os.environ[PATH_MAP_ENV] = f"{private}={course.course_dir}"
-    cfg = _execution_config(course, private, private / "gradebook.db", cache_dir, "record")
-    # all outputs are in once the last cell replied: stop the kernel at once instead of gracefully
-    cfg.CachingExecute.shutdown_kernel = "immediate"
-    # the private gradebook is thrown away: only the steps up to and including Execute matter
-    cfg.Autograde.autograde_preprocessors = list(cfg.Autograde.autograde_preprocessors)[:1]
-    api = nbgrader_api(course, cfg)
+    api = nbgrader_api(course, _worker_config(course, private))
     while True:
         try:
             task = conn.recv()
@@ -124,15 +125,19 @@ def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private:
             return
         if task is None:
             return
-        student = task
+        student, overrides = task
         start = time.monotonic()
         link = private / "submitted" / student
         try:
             if link.is_symlink() or link.exists():
                 link.unlink()
             link.symlink_to(course.folder("submitted") / student)
+            _clear_overrides(f"sqlite:///{db}", course.config.cursus, assignment, student, overrides)
             result = api.autograde(assignment, student, force=True, create=True)
-            payload = {"success": result["success"], "log": result.get("log", ""), "error": result.get("error", "")}
+            payload = {"success": result["success"], "log": result.get("log", ""), "error": result.get("error", ""),
+                       "rows": submission_rows.read_rows(db, assignment, student)}
+            _publish_autograded(private / "autograded" / student / assignment,
+                                course.folder("autograded") / student / assignment)
         except Exception:  # never let one student stop the worker
             payload = {"success": False, "log": "", "error": traceback.format_exc()}
         finally:
@@ -149,7 +154,7 @@ class _Worker:
         self.index = index
         self.conn, child = ctx.Pipe()
         private = args[3] / f"w{index}-{time.monotonic_ns()}"
-        self.process = ctx.Process(target=_worker_main, args=(child, args[0], args[1], args[2], private, args[4]),
+        self.process = ctx.Process(target=_worker_main, args=(child, args[0], args[1], args[2], private),
                                    daemon=True, name=f"nakijken-{index}")
         self.process.start()
         child.close()
@@ -160,11 +165,11 @@ class _Worker:
     def student(self) -> str | None:
         return self.tasks[0] if self.tasks else None
 
-    def give(self, student: str) -> None:
+    def give(self, student: str, overrides: list[list[str]]) -> None:
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.append(student)
-        self.conn.send(student)
+        self.conn.send((student, overrides))
 
     def finished(self) -> None:
         self.tasks.pop(0)
@@ -212,13 +217,14 @@ def _reason_from_log(text: str, submitted: Path, expected: list[str]) -> str:
     return "Fout bij het nakijken: " + (last[-1][:300] if last else "onbekende fout")
 
 
-def _clear_overrides(course: Course, assignment: str, previous: StudentStatus | None) -> None:
-    if not previous or not previous.overrides:
+def _clear_overrides(db_url: str, course_id: str, assignment: str, student: str, overrides: list[list[str]]) -> None:
+    """Undo the zero scores this tool gave for tampering last time, before nbgrader grades again."""
+    if not overrides:
         return
-    with gradebook(course) as gb:
-        for notebook, grade_id in previous.overrides:
+    with Gradebook(db_url, course_id) as gb:
+        for notebook, grade_id in overrides:
             try:
-                grade = gb.find_grade(grade_id, notebook, assignment, previous.student)
+                grade = gb.find_grade(grade_id, notebook, assignment, student)
             except Exception:
                 continue
             if grade.manual_score == 0:
@@ -267,24 +273,25 @@ def _zero_autograded(course: Course, assignment: str, student: str) -> list[list
     return zeroed
 
 
-def _record(course: Course, assignment: str, api, worker_result: dict, sub_hash: str,
+def _record(course: Course, assignment: str, worker_result: dict, sub_hash: str,
             previous: StudentStatus | None, expected: list[str]) -> StudentStatus:
-    """Phase 2: let nbgrader grade the student on the real course, replaying the execution."""
+    """Put the worker's nbgrader result in the real gradebook, then check integrity."""
     settings = course.config.nakijken
     student = worker_result["student"]
     submitted = course.folder("submitted") / student / assignment
-    _clear_overrides(course, assignment, previous)
     status = StudentStatus(student=student, status=OK, inzending_hash=sub_hash, duur_s=round(worker_result["duur_s"], 2))
     if worker_result.get("killed"):
         shutil.rmtree(course.folder("autograded") / student / assignment, ignore_errors=True)
+        if previous:
+            _clear_overrides(course.db_url, course.config.cursus, assignment, student, previous.overrides)
         _zero_autograded(course, assignment, student)
         status.status = FAILED
         status.reden = worker_result["reden"]
     else:
-        result = api.autograde(assignment, student, force=True, create=True)
-        if not result["success"]:
-            text = "\n".join([result.get("log") or "", result.get("error") or "", worker_result.get("log") or "",
-                              worker_result.get("error") or ""])
+        if "rows" in worker_result:
+            submission_rows.replace_rows(course.db_path, assignment, student, worker_result["rows"])
+        if not worker_result["success"]:
+            text = "\n".join([worker_result.get("log") or "", worker_result.get("error") or ""])
             status.status = FAILED
             status.reden = _reason_from_log(text, submitted, expected)
             _zero_autograded(course, assignment, student)
@@ -364,19 +371,23 @@ def nakijken(
     run_dir = Path(tempfile.mkdtemp(prefix="activering-nakijken-"))
     snapshot = run_dir / "snapshot.db"
     shutil.copy2(course.db_path, snapshot)
-    cache_dir = run_dir / "cache"
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    worker_args = (course, assignment, snapshot, run_dir, cache_dir)
+    worker_args = (course, assignment, snapshot, run_dir)
     pool = [_Worker(ctx, i, worker_args) for i in range(min(n_workers, total))]
-    main_api = nbgrader_api(course, _execution_config(course, course.course_dir, course.db_path, cache_dir, "replay"))
     queue = list(todo)
+
+    def give_next(worker: _Worker) -> None:
+        student = queue.pop(0)
+        previous = report.get(student)
+        worker.give(student, previous.overrides if previous else [])
+
     hard_limit = settings.nakijken.tijdslimiet_per_student
     done = 0
     try:
         for _ in range(PREFETCH):
             for worker in pool:
                 if queue:
-                    worker.give(queue.pop(0))
+                    give_next(worker)
         while any(w.student for w in pool):
             busy = {w.conn: w for w in pool if w.student}
             ready = wait(list(busy), timeout=0.5)
@@ -394,7 +405,7 @@ def nakijken(
                 else:
                     worker.finished()
                 while queue and len(worker.tasks) < PREFETCH:
-                    worker.give(queue.pop(0))
+                    give_next(worker)
             now = time.monotonic()
             for worker in list(pool):
                 if worker.student and now - worker.started > hard_limit:
@@ -406,10 +417,10 @@ def nakijken(
                     replacement = _Worker(ctx, worker.index, worker_args)
                     pool[pool.index(worker)] = replacement
                     while queue and len(replacement.tasks) < PREFETCH:
-                        replacement.give(queue.pop(0))
+                        give_next(replacement)
             for result in results:
                 student = result["student"]
-                status = _record(course, assignment, main_api, result, hashes[student], report.get(student), expected)
+                status = _record(course, assignment, result, hashes[student], report.get(student), expected)
                 report[student] = status
                 save_report(course, assignment, report)
                 run.graded.append(status)
