@@ -337,3 +337,34 @@ def test_lms_naming(tmp_path, name, student, filename):
     result = verzamel(ASSIGNMENT, export, course, notebooks=["oefening.ipynb"])
     assert result.placed == {student: [filename]}, result
     assert (course.folder("submitted") / student / ASSIGNMENT / filename).exists()
+
+
+def test_hard_time_limit_kills_one_student_and_grades_the_rest(tmp_path):
+    """A kernel that sleeps past the hard limit per student: worker killed, 0 points, next student graded."""
+    import nbformat
+    import yaml
+
+    from activering.grading.autograde import nakijken
+    from activering.grading.release import vrijgeven
+
+    course = make_course(tmp_path)
+    config_file = course.grading_dir / "config.yml"
+    settings = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    settings["nakijken"].update(tijdslimiet_per_cel=120, tijdslimiet_per_student=12)
+    config_file.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    course = Course.at(course.course_dir, course.grading_dir)
+    vrijgeven(ASSIGNMENT, course)
+    release_nb = course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    sleeper = synthetic.make_submission("correct", release_nb, course.folder("submitted") / "a-slaapt" / ASSIGNMENT)
+    nb = nbformat.read(str(sleeper), as_version=4)
+    synthetic._by_id(nb, "antwoord_telling").source += "\nimport time\ntime.sleep(600)"
+    nbformat.write(nb, str(sleeper))
+    synthetic.make_submission("correct", release_nb, course.folder("submitted") / "b-correct" / ASSIGNMENT)
+
+    run = nakijken(ASSIGNMENT, course, workers=1)
+    by_student = {s.student: s for s in run.graded}
+    assert by_student["a-slaapt"].status == "mislukt" and "Harde tijdslimiet" in by_student["a-slaapt"].reden
+    assert by_student["a-slaapt"].autoscore == 0.0
+    assert by_student["b-correct"].status == "nagekeken" and by_student["b-correct"].autoscore == 3.0
+    assert not (course.folder("autograded") / "a-slaapt" / ASSIGNMENT).exists()
+    assert run.seconds < 100
