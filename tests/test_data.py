@@ -244,6 +244,33 @@ def test_sanctions_per_klantmanager_year_match_calibration(large, exposure):
     assert (sanctioned >= 2).all()
 
 
+def _sanction_dispersion(tables: dict[str, pd.DataFrame]) -> float:
+    """Chi-square per degree of freedom of sanctions per klantmanager against 'same chance for every
+    client of the gemeente' (about 1 when only chance differs, far above 1 when klantmanagers differ)."""
+    clients = tables["clients"].assign(gemeente=lambda c: c["gemeente"].astype(str), km_id=lambda c: c["km_id"].astype(str))
+    clients = clients[clients["trede"].astype(int) >= 2]
+    counts = tables["sancties"]["client_id"].astype(str).value_counts()
+    per_km = clients.assign(n=clients["client_id"].astype(str).map(counts).fillna(0)).groupby(["gemeente", "km_id"])
+    per_km = per_km.agg(observed=("n", "sum"), clients=("n", "size")).reset_index()
+    rate = per_km.groupby("gemeente")["observed"].transform("sum") / per_km.groupby("gemeente")["clients"].transform("sum")
+    expected = rate * per_km["clients"]
+    used = expected > 0
+    chi2 = (((per_km["observed"] - expected) ** 2) / expected)[used].sum()
+    return float(chi2 / (used.sum() - per_km.loc[used, "gemeente"].nunique()))
+
+
+def test_klantmanagers_differ_in_sanctioning_only_when_the_codebook_says_so():
+    """Klantmanagergebonden differentiatie (sanctie_neiging_spreiding_km): over-dispersion, gone at sigma 0."""
+    with_tendency = _sanction_dispersion(generate(LARGE_N, 11))
+    codebook = load_codebook()
+    calibration = [entry.model_copy(update={"value": 0.0}) if entry.parameter == "sanctie_neiging_spreiding_km" else entry
+                   for entry in codebook.calibration]
+    codebook = codebook.model_copy(update={"calibration": calibration})
+    without = _sanction_dispersion(generate(LARGE_N, 11, codebook))
+    assert 0.7 < without < 1.4, without  # chance alone: about 1 (sd about 0.1 with ~300 klantmanagers)
+    assert with_tendency > 1.6, with_tendency
+
+
 def test_contact_frequency_per_variant(large, exposure):
     per_week = CB.param("contact_gesprekken_per_km_week_regisseur") * CB.param("werkweken_per_jaar")
     observed = _events_per_variant(large["contactmomenten"], exposure) / exposure.groupby("variant")["years"].sum()

@@ -81,6 +81,18 @@ def _event_days(rng: np.random.Generator, rate_per_year: np.ndarray, active_days
     return owner, day
 
 
+def _sanction_tendency(rng: np.random.Generator, sigma: float, km_gemeente: np.ndarray,
+                       km_caseload: np.ndarray) -> np.ndarray:
+    """A factor per klantmanager for how readily he or she imposes a sanction (klantmanagergebonden
+    differentiatie): lognormal, scaled so each gemeente's caseload-weighted mean stays exactly 1 and
+    the gemeente's sanction rate is unchanged. Its own random stream keeps the other tables as they were."""
+    factor = rng.lognormal(0.0, sigma, size=len(km_gemeente)) if sigma > 0 else np.ones(len(km_gemeente))
+    for g in np.unique(km_gemeente):
+        mine = km_gemeente == g
+        factor[mine] /= np.average(factor[mine], weights=km_caseload[mine])
+    return factor
+
+
 def _parse_step(step: str) -> tuple[float, float]:
     """'10%' → (10, nan); '200 EUR' → (nan, 200)."""
     step = step.strip()
@@ -240,7 +252,9 @@ def generate_with_params(
     # Sancties: per klantmanager-year figures spread over the clients with obligations.
     eligible_share = 1.0 - trede_p[treden == 1].sum()
     s_rate = np.array([float(P[f"sanctie_per_km_jaar_{v}"]) for v in VARIANTS]) / caseload_mean / eligible_share
-    s_owner, s_day = _event_days(rng, np.where(eligible, s_rate[client_v], 0.0), active_days)
+    km_tendency = _sanction_tendency(np.random.default_rng([seed, 1]), float(P["sanctie_neiging_spreiding_km"]),
+                                     km_gemeente, km_caseload)
+    s_owner, s_day = _event_days(rng, np.where(eligible, s_rate[client_v] * km_tendency[client_km], 0.0), active_days)
     categorie_shares = P["sanctie_categorie_aandeel"]
     categories = list(categorie_shares)
     s_cat = _choice(rng, categorie_shares, len(s_owner))
