@@ -226,7 +226,6 @@ def caseload_verkennen() -> list:
             _laag, _hoog = klantmanagers["caseload"].min(), klantmanagers["caseload"].max()
             assert all(_laag <= float(v) <= _hoog for v in gemiddelde_caseload), "een gemiddelde valt buiten het mogelijke bereik"
             ### BEGIN HIDDEN TESTS
-            import numpy as _np
             _km = load_table("klantmanagers")
             for _v in ["interventionist", "regisseur", "administrateur"]:
                 _waarden = _km.loc[_km["variant"].astype(str) == _v, "caseload"].to_numpy(dtype=float)

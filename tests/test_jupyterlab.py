@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from activering.casus.load import casus_paths, load_casus_file
 from activering.casus.page import notebook_json
@@ -251,7 +252,8 @@ def test_a_student_opens_and_runs_a_released_assignment(lab, lab_page):
     page = lab_page
     lab.open(page, released.name)
     notebook_cells = page.locator(".jp-Notebook .jp-Cell")
-    assert notebook_cells.count() == len(cells)
+    # JupyterLab renders a long notebook's cells in batches after it opens: wait for all of them.
+    expect(notebook_cells).to_have_count(len(cells), timeout=30_000)
 
     def run_cell(index: int) -> None:
         cell = notebook_cells.nth(index)

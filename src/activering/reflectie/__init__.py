@@ -9,6 +9,13 @@ In a notebook::
 On the command line: ``activering journaal --help``.
 """
 
-from activering.reflectie.widgets import AssessmentForm, ReflectionForm, reflectieformulier, zelfevaluatieformulier
-
 __all__ = ["AssessmentForm", "ReflectionForm", "reflectieformulier", "zelfevaluatieformulier"]
+
+
+def __getattr__(name: str):
+    """The forms load ipywidgets and altair; import them on first use, not with the command line."""
+    if name in __all__:
+        from activering.reflectie import widgets
+
+        return getattr(widgets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
+
+if TYPE_CHECKING:  # altair is imported when a chart is drawn: the command line starts faster without it
+    import altair as alt
 
 SCALE_LABELS = {1: "helemaal oneens", 2: "oneens", 3: "neutraal", 4: "eens", 5: "helemaal eens"}
 
@@ -211,15 +214,17 @@ def nearest_variant(scores: dict[str, float]) -> tuple[str, dict[str, float]]:
     return best, distances
 
 
-_AXIS = alt.Axis(values=[1, 2, 3, 4, 5], labelExpr="datum.value == 1 ? '1 bureaucratisch/coping' : datum.value == 5 ? '5 professioneel' : datum.value")
+_AXIS_LABELS = "datum.value == 1 ? '1 bureaucratisch/coping' : datum.value == 5 ? '5 professioneel' : datum.value"
 
 
 def profile_chart(scores: dict[str, float] | None = None, title: str = "Jouw profiel naast de drie uitvoeringsvarianten") -> alt.Chart:
+    import altair as alt
+
     frame = profile_frame(scores)
     order = [d.label for d in DIMENSIONS]
     who = ["Interventionist", "Regisseur", "Administrateur"] + (["Jij"] if scores else [])
     base = alt.Chart(frame, title=title).encode(
-        x=alt.X("positie:Q", title="Positie (1 = bureaucratische pool, 5 = professionele pool)", scale=alt.Scale(domain=[0.8, 5.2]), axis=_AXIS),
+        x=alt.X("positie:Q", title="Positie (1 = bureaucratische pool, 5 = professionele pool)", scale=alt.Scale(domain=[0.8, 5.2]), axis=alt.Axis(values=[1, 2, 3, 4, 5], labelExpr=_AXIS_LABELS)),
         y=alt.Y("dimensie:N", title=None, sort=order),
         color=alt.Color("wie:N", title=None, sort=who, scale=alt.Scale(domain=who, range=["#4e79a7", "#f28e2b", "#76b7b2", "#222222"][: len(who)])),
         shape=alt.Shape("wie:N", title=None, sort=who, scale=alt.Scale(domain=who, range=["circle", "square", "triangle-up", "diamond"][: len(who)])),
@@ -258,6 +263,8 @@ def norms_frame(answers: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def norms_chart(answers: dict[str, int]) -> alt.Chart:
+    import altair as alt
+
     found, mine = norms_frame(answers)
     order = [n.label for n in NORMS]
     y = alt.Y("norm:N", title=None, sort=order)
@@ -289,6 +296,8 @@ def growth_frame(history: list[tuple[str, dict[str, int]]]) -> pd.DataFrame:
 
 
 def growth_chart(history: list[tuple[str, dict[str, int]]]) -> alt.Chart:
+    import altair as alt
+
     frame = growth_frame(history)
     return (
         alt.Chart(frame, title="Je profiel door de tijd")
