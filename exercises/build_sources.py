@@ -91,14 +91,20 @@ def reflectie(grade_id: str, points: int, model_answer: str):
     return cell
 
 
-def percentage_vorm(grade_id: str, name: str):
-    """The shape test every 'percentage per gemeente' question shares (1 point)."""
+def per_gemeente_vorm(grade_id: str, name: str, wat: str, bereik: str, melding: str):
+    """The shape test of a 'one number per gemeente' question (1 point): a Series of three values,
+    each satisfying ``bereik`` (a condition on ``v``)."""
     return toets(grade_id, 1, f"""
         assert isinstance({name}, pd.Series), "{name} moet een pandas Series zijn"
-        assert len({name}) == 3, "verwacht één percentage per gemeente"
-        assert all(0 <= float(v) <= 100 for v in {name}), "een percentage ligt tussen 0 en 100"
+        assert len({name}) == 3, "verwacht één {wat} per gemeente"
+        assert all({bereik} for v in {name}), "{melding}"
         print("Vorm in orde.")
         """)
+
+
+def percentage_vorm(grade_id: str, name: str):
+    """The shape test every 'percentage per gemeente' question shares."""
+    return per_gemeente_vorm(grade_id, name, "percentage", "0 <= float(v) <= 100", "een percentage ligt tussen 0 en 100")
 
 
 WERKWIJZE = """
@@ -472,12 +478,7 @@ def sancties_in_cijfers() -> list:
             ### END SOLUTION
             sanctiegraad
             """),
-        toets("test_graad_vorm", 1, """
-            assert isinstance(sanctiegraad, pd.Series), "sanctiegraad moet een pandas Series zijn"
-            assert len(sanctiegraad) == 3, "verwacht één waarde per gemeente"
-            assert all(float(v) >= 0 for v in sanctiegraad), "een sanctiegraad kan niet negatief zijn"
-            print("Vorm in orde.")
-            """),
+        per_gemeente_vorm("test_graad_vorm", "sanctiegraad", "waarde", "float(v) >= 0", "een sanctiegraad kan niet negatief zijn"),
         toets("test_graad_waarde", 2, """
             # Verborgen test: de graad wordt per gemeente nagerekend.
             assert isinstance(sanctiegraad, pd.Series)
@@ -991,12 +992,7 @@ def contact_en_uitstroom() -> list:
             ### END SOLUTION
             gem_contact
             """),
-        toets("test_gemiddeld_vorm", 1, """
-            assert isinstance(gem_contact, pd.Series), "gem_contact moet een pandas Series zijn"
-            assert len(gem_contact) == 3, "verwacht één waarde per gemeente"
-            assert all(float(v) >= 0 for v in gem_contact), "een gemiddeld aantal kan niet negatief zijn"
-            print("Vorm in orde.")
-            """),
+        per_gemeente_vorm("test_gemiddeld_vorm", "gem_contact", "waarde", "float(v) >= 0", "een gemiddeld aantal kan niet negatief zijn"),
         toets("test_gemiddeld_waarde", 1, """
             # Verborgen test: de gemiddelden worden nagerekend, met cliënten zonder contact erbij.
             assert isinstance(gem_contact, pd.Series)

@@ -34,17 +34,12 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
-from nbgrader.api import Gradebook
-
 from activering.grading import integrity, submission_rows
 from activering.grading.config import Course
 from activering.grading.nbapi import gradebook, nbgrader_api
 from activering.grading.nbconfig import course_config
 from activering.grading.sandbox import PATH_MAP_ENV, require_sandbox
 from activering.grading.status import FAILED, OK, StudentStatus, load_report, save_report
-
-
-PREFETCH = 1  # tasks per worker: the next one waits in the pipe while the main process merges
 
 
 class GradingError(RuntimeError):
@@ -132,7 +127,7 @@ def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private:
             if link.is_symlink() or link.exists():
                 link.unlink()
             link.symlink_to(course.folder("submitted") / student)
-            _clear_overrides(f"sqlite:///{db}", course.config.cursus, assignment, student, overrides)
+            _clear_overrides(course, assignment, student, overrides, db_url=f"sqlite:///{db}")
             result = api.autograde(assignment, student, force=True, create=True)
             payload = {"success": result["success"], "log": result.get("log", ""), "error": result.get("error", ""),
                        "rows": submission_rows.read_rows(db, assignment, student)}
@@ -158,22 +153,15 @@ class _Worker:
                                    daemon=True, name=f"nakijken-{index}")
         self.process.start()
         child.close()
-        self.tasks: list[str] = []  # head is running, the rest waits in the pipe (prefetch)
+        self.student: str | None = None  # the student being graded; the main process hands out one at a time
         self.started = 0.0
 
-    @property
-    def student(self) -> str | None:
-        return self.tasks[0] if self.tasks else None
-
     def give(self, student: str, overrides: list[list[str]]) -> None:
-        if not self.tasks:
-            self.started = time.monotonic()
-        self.tasks.append(student)
+        self.student, self.started = student, time.monotonic()
         self.conn.send((student, overrides))
 
     def finished(self) -> None:
-        self.tasks.pop(0)
-        self.started = time.monotonic()
+        self.student = None
 
     def kill(self) -> None:
         try:
@@ -217,11 +205,12 @@ def _reason_from_log(text: str, submitted: Path, expected: list[str]) -> str:
     return "Fout bij het nakijken: " + (last[-1][:300] if last else "onbekende fout")
 
 
-def _clear_overrides(db_url: str, course_id: str, assignment: str, student: str, overrides: list[list[str]]) -> None:
+def _clear_overrides(course: Course, assignment: str, student: str, overrides: list[list[str]],
+                     db_url: str | None = None) -> None:
     """Undo the zero scores this tool gave for tampering last time, before nbgrader grades again."""
     if not overrides:
         return
-    with Gradebook(db_url, course_id) as gb:
+    with gradebook(course, db_url) as gb:
         for notebook, grade_id in overrides:
             try:
                 grade = gb.find_grade(grade_id, notebook, assignment, student)
@@ -283,7 +272,7 @@ def _record(course: Course, assignment: str, worker_result: dict, sub_hash: str,
     if worker_result.get("killed"):
         shutil.rmtree(course.folder("autograded") / student / assignment, ignore_errors=True)
         if previous:
-            _clear_overrides(course.db_url, course.config.cursus, assignment, student, previous.overrides)
+            _clear_overrides(course, assignment, student, previous.overrides)
         _zero_autograded(course, assignment, student)
         status.status = FAILED
         status.reden = worker_result["reden"]
@@ -381,43 +370,42 @@ def nakijken(
         previous = report.get(student)
         worker.give(student, previous.overrides if previous else [])
 
+    def replace(worker: _Worker) -> _Worker:
+        """Kill a worker (and its sandboxed kernel) and start a fresh one with the next student."""
+        worker.kill()
+        fresh = _Worker(ctx, worker.index, worker_args)
+        pool[pool.index(worker)] = fresh
+        if queue:
+            give_next(fresh)
+        return fresh
+
+    def killed(worker: _Worker, reden: str) -> dict:
+        return {"student": worker.student, "killed": True, "duur_s": time.monotonic() - worker.started, "reden": reden}
+
     hard_limit = settings.nakijken.tijdslimiet_per_student
     done = 0
     try:
-        for _ in range(PREFETCH):
-            for worker in pool:
-                if queue:
-                    give_next(worker)
+        for worker in pool:
+            give_next(worker)
         while any(w.student for w in pool):
             busy = {w.conn: w for w in pool if w.student}
-            ready = wait(list(busy), timeout=0.5)
             results = []
-            for conn in ready:
+            for conn in wait(list(busy), timeout=0.5):
                 worker = busy[conn]
                 try:
                     results.append(conn.recv())
                 except (EOFError, OSError):
-                    results.append({"student": worker.student, "killed": True, "duur_s": time.monotonic() - worker.started,
-                                    "reden": "Het nakijkproces stopte onverwacht (bijvoorbeeld door geheugengebrek)."})
-                    queue[:0] = worker.tasks[1:]
-                    worker.kill()
-                    pool[pool.index(worker)] = worker = _Worker(ctx, worker.index, worker_args)
+                    results.append(killed(worker, "Het nakijkproces stopte onverwacht (bijvoorbeeld door geheugengebrek)."))
+                    replace(worker)
                 else:
                     worker.finished()
-                while queue and len(worker.tasks) < PREFETCH:
-                    give_next(worker)
-            now = time.monotonic()
+                    if queue:
+                        give_next(worker)
             for worker in list(pool):
-                if worker.student and now - worker.started > hard_limit:
-                    results.append({"student": worker.student, "killed": True, "duur_s": now - worker.started,
-                                    "reden": f"Harde tijdslimiet van {hard_limit} s per student overschreden; "
-                                             "het nakijken is afgebroken en telt geen enkele test als geslaagd."})
-                    queue[:0] = worker.tasks[1:]
-                    worker.kill()
-                    replacement = _Worker(ctx, worker.index, worker_args)
-                    pool[pool.index(worker)] = replacement
-                    while queue and len(replacement.tasks) < PREFETCH:
-                        give_next(replacement)
+                if worker.student and time.monotonic() - worker.started > hard_limit:
+                    results.append(killed(worker, f"Harde tijdslimiet van {hard_limit} s per student overschreden; "
+                                                  "het nakijken is afgebroken en telt geen enkele test als geslaagd."))
+                    replace(worker)
             for result in results:
                 student = result["student"]
                 status = _record(course, assignment, result, hashes[student], report.get(student), expected)

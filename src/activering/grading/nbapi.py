@@ -32,8 +32,9 @@ def nbgrader_api(course: Course, config=None) -> NbGraderAPI:
 
 
 @contextmanager
-def gradebook(course: Course):
-    with Gradebook(course.db_url, course.config.cursus) as gb:
+def gradebook(course: Course, db_url: str | None = None):
+    """The course's gradebook, or (``db_url``) a copy of it such as a grading worker's private one."""
+    with Gradebook(db_url or course.db_url, course.config.cursus) as gb:
         yield gb
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 # Tables nbgrader's Autograde writes for one student, parents first.
 TABLES = ("submitted_assignment", "submitted_notebook", "grade", "comment")
 
-Rows = dict[str, tuple[list[str], list[tuple]]]  # table -> (column names, rows)
+Rows = dict[str, tuple[list[str], list[tuple]]]  # table (and "student") -> (column names, rows)
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -41,7 +41,7 @@ def _where(table: str) -> str:
     return f"notebook_id IN ({notebooks})"
 
 
-def read_rows(db: Path, assignment: str, student: str) -> dict:
+def read_rows(db: Path, assignment: str, student: str) -> Rows:
     """The student's row and all autograde rows of one submission, as nbgrader stored them."""
     with closing(_connect(db)) as con:
         rows = {table: _select(con, f"SELECT * FROM {table} WHERE {_where(table)}", (student, assignment))
@@ -50,7 +50,7 @@ def read_rows(db: Path, assignment: str, student: str) -> dict:
     return rows
 
 
-def replace_rows(db: Path, assignment: str, student: str, rows: dict) -> None:
+def replace_rows(db: Path, assignment: str, student: str, rows: Rows) -> None:
     """Replace the student's submission rows in ``db`` by ``rows``, atomically."""
     with closing(_connect(db)) as con:
         con.execute("BEGIN IMMEDIATE")
