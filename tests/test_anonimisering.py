@@ -186,8 +186,8 @@ def test_output_files_and_input_unchanged(result, export):
     clients = pd.read_csv(out / "clienten.csv", dtype=str, keep_default_na=False)
     assert {"BSN", "Voornaam", "Achternaam", "Adres"}.isdisjoint(clients.columns)
     assert set(clients["Postcode"]) <= {"35xx", "10xx", "3xxx", "1xxx", "*"}
-    assert clients["Uitkering"].str.match(r"^\d+\.\d{2}$|^$").all()  # decimal comma → point
-    assert clients["Startdatum"].str.match(r"^\d{4}-\d{2}$|^$").all()  # exact dates → month
+    assert clients["Uitkering"].str.fullmatch(r"<\d+|\d+-\d+|\d+\+|\*|").all()  # amounts → bands, no cents
+    assert clients["Startdatum"].str.fullmatch(r"\d{4}(-\d{2}|-K[1-4])?|\*|").all()  # exact dates → month or coarser
     report = (out / "privacyrapport.md").read_text(encoding="utf-8")
     assert "k bereikt" in report and "Informatieverlies" in report and "Maatregel" in report
 
@@ -198,8 +198,10 @@ def test_pycanon_confirms_k_and_l(result):
     cplans = plan.for_file("clienten.csv").kolommen
     quasi = [c for c, p in cplans.items() if p.rol == "quasi"]
     sensitive = [c for c, p in cplans.items() if p.rol == "gevoelig"]
-    assert set(quasi) == {"Postcode", "Geboortedatum", "Geslacht"} and sensitive == ["Maatregel"]
+    # every column that stays, except pseudonyms, free text and the sensitive one, is a quasi-identifier
+    assert set(quasi) == {"Postcode", "Geboortedatum", "Geslacht", "Uitkering", "Startdatum"} and sensitive == ["Maatregel"]
     clients = pd.read_csv(out / "clienten.csv", dtype=str, keep_default_na=False)
+    assert set(clients.columns) == {*quasi, *sensitive, "Klantnummer", "Notitie"}
     assert anonymity.k_anonymity(clients, quasi) >= plan.k == 5
     assert anonymity.l_diversity(clients, quasi, sensitive) >= plan.l == 2
     outcome = result["summary"].outcomes["clienten.csv"]
@@ -386,4 +388,183 @@ def test_line_numbers_count_newlines_in_quoted_text(tmp_path):
             'gisteren;"vijf"', '05-06-2020;x']
     path = _csv(tmp_path, "regels.csv", ("\n".join(rows) + "\n").encode("utf-8"))
     summary = run([path], tmp_path / "uit", KEY, k=1, l=1)
-    assert any(w.startswith("regels.csv, regel 20, kolom 'datum'") for w in summary.warnings), summary.warnings
+    assert any(w.startswith("regels.csv, kolom 'datum'") and "(regel 20)" in w for w in summary.warnings), summary.warnings
+
+
+# --- keys, row order, amounts (issue 14) ------------------------------------------------------------
+
+def _strong_key(rng: random.Random) -> str:
+    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") for _ in range(rng.randint(20, 60)))
+
+
+def test_weak_keys_refused_strong_keys_derived(export, tmp_path, monkeypatch):
+    from activering.anonimisering.cli import derive_key, key_problem
+
+    rng = random.Random(14)
+    weak = ["geheim", "wachtwoord123", "a" * 30, "1234567890123456789", "abababababababababab", "",
+            *("".join(rng.choice("ab") for _ in range(rng.randint(16, 40))) for _ in range(5)),
+            *(_strong_key(rng)[: rng.randint(1, 15)] for _ in range(5))]
+    for key in weak:
+        assert key_problem(key) is not None, key
+    strong = [_strong_key(rng) for _ in range(20)]
+    assert all(key_problem(k) is None for k in strong)
+    derived = {derive_key(k) for k in strong}
+    assert len(derived) == len(strong) and all(len(d) == 32 for d in derived)
+    assert derive_key(strong[0]) == derive_key(strong[0])  # the same key gives the same pseudonyms
+
+    runner = CliRunner()
+    for key in ("geheim", "wachtwoord123", "aaaaaaaaaaaaaaaaaaaa"):
+        out = tmp_path / f"uit-{len(key)}"
+        monkeypatch.setenv("ACTIVERING_SLEUTEL", key)
+        done = runner.invoke(app, ["anonimiseer", *map(str, export.values()), "--uit", str(out)])
+        assert done.exit_code == 2 and "sleutel is te zwak" in done.output and "Traceback" not in done.output
+        assert not out.exists()
+        key_file = tmp_path / f"sleutel-{len(key)}.txt"
+        key_file.write_text(key + "\n", encoding="utf-8")
+        monkeypatch.delenv("ACTIVERING_SLEUTEL")
+        done = runner.invoke(app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--sleutel-bestand", str(key_file)])
+        assert done.exit_code == 2 and "sleutel is te zwak" in done.output and not out.exists()
+
+
+def _input_rows(export) -> pd.DataFrame:
+    return pd.read_csv(export["clients"], sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
+
+
+def test_rows_shuffled_with_the_key(result, export, tmp_path):
+    """Output order is a keyed shuffle: reproducible with the key, unrelated to the input order."""
+    clients = pd.read_csv(result["out"] / "clienten.csv", dtype=str, keep_default_na=False)
+    source = _input_rows(export)
+    # Each client's input position, found through its pseudonym (the same keyed hash as the anonymiser's).
+    from activering.anonimisering.transform import pseudonyms
+
+    positions = {p: i for i, p in enumerate(pseudonyms([k.upper() for k in source["Klantnummer"]], KEY, "klant"))}
+    order = [positions[p] for p in clients["Klantnummer"]]
+    assert len(order) > 200
+    rho = pd.Series(order).corr(pd.Series(range(len(order))), method="spearman")
+    assert abs(rho) < 0.2, rho
+    again = tmp_path / "again"
+    run(list(export.values()), again, KEY, plan_path=result["out"] / PLAN_NAME)
+    assert (again / "clienten.csv").read_bytes() == (result["out"] / "clienten.csv").read_bytes()
+    other = tmp_path / "other"
+    run(list(export.values()), other, hashlib.sha256(b"anders").digest(), plan_path=result["out"] / PLAN_NAME)
+    other_rows = pd.read_csv(other / "clienten.csv", dtype=str, keep_default_na=False).drop(columns=["Klantnummer"])
+    assert other_rows.values.tolist() != clients.drop(columns=["Klantnummer"]).values.tolist()
+
+
+@pytest.mark.parametrize("mode", ["klassen", "afronden"])
+def test_amounts_banded_or_rounded(tmp_path, mode):
+    rng = random.Random(mode)
+    amounts = [rng.uniform(300, 2500) for _ in range(400)]
+    rows = ["id;Bedrag uitkering;Geslacht"] + [f"R{i};{a:,.2f};{rng.choice('MV')}".replace(",", "#").replace(".", ",").replace("#", ".")
+                                            for i, a in enumerate(amounts)]
+    path = _csv(tmp_path, "bedragen.csv", ("\n".join(rows) + "\n").encode("utf-8"))
+    run([path], tmp_path / "uit", KEY, amounts=mode, use_deduce=False)
+    out = pd.read_csv(tmp_path / "uit" / "bedragen.csv", dtype=str, keep_default_na=False)
+    values = out["Bedrag uitkering"]
+    assert not values.str.contains(r"[.,]\d", regex=True).any()  # no cents left anywhere
+    if mode == "klassen":
+        assert values.str.fullmatch(r"<\d+|\d+-\d+|\d+\+|\*").all()
+        band = values[values.str.fullmatch(r"\d+-\d+")]
+        low = band.str.split("-").str[0].astype(int)
+        assert (low >= 250).all() and len(band) > 0
+    else:
+        numbers = values[values != "*"].astype(int)
+        assert (numbers % 100 == 0).all() and len(numbers) > 0
+
+
+# --- bad rows, leftovers, added files (issue 14) ------------------------------------------------------
+
+def test_bad_birth_dates_reported_by_line_never_by_value(tmp_path):
+    rng = random.Random(4)
+    rows = ["Klantnummer;Geboortedatum;Postcode;Geslacht"]
+    bad = {3: "", 5: "31-02-1980", 8: "onbekend", 9: "zie Dorpsweg 12 (Kromowidjojo)"}
+    for i in range(80):
+        born = f"{rng.randint(1, 28):02d}-{rng.randint(1, 12):02d}-{rng.randint(1950, 2000)}"
+        pc4 = "zie Dorpsweg 12 (Kromowidjojo)" if i == 11 else f"{rng.choice(['3511', '3512'])} AB"
+        rows.append(f"K{i};{bad.get(i, born)};{pc4};{rng.choice(['man', 'vrouw'])}")
+    path = _csv(tmp_path, "geb.csv", ("\n".join(rows) + "\n").encode("utf-8"))
+    runner = CliRunner()
+    key_file = tmp_path / "sleutel.txt"
+    done = runner.invoke(app, ["anonimiseer", str(path), "--uit", str(tmp_path / "uit"), "--sleutel-bestand", str(key_file)])
+    assert done.exit_code == 0, done.output
+    assert "Traceback" not in done.output
+    # input line = index + 2; the empty one is not an error, the other three are
+    assert "regels 7, 10, 11" in done.output and "regel 13" in done.output, done.output
+    for path_out in (tmp_path / "uit").iterdir():
+        if path_out.is_file():
+            text = path_out.read_text(encoding="utf-8", errors="replace")
+            for secret in ("Kromowidjojo", "Dorpsweg", "31-02-1980", "onbekend'"):
+                assert secret not in text, (secret, path_out.name)
+    assert "Kromowidjojo" not in done.output
+
+
+def test_over_long_field_reported_and_emptied(tmp_path):
+    rows = ["id;notitie;soort"] + [f"R{i};kort verslag {i};{'ab'[i % 2]}" for i in range(40)]
+    rows[6] = 'R5;"' + ("lang " * 30_000) + '";a'
+    path = _csv(tmp_path, "lang.csv", ("\n".join(rows) + "\n").encode("utf-8"))
+    summary = run([path], tmp_path / "uit", KEY, k=2, use_deduce=False)
+    assert any("veld langer dan 100.000 tekens" in w and "regel 7" in w and "lang.csv" in w for w in summary.warnings), summary.warnings
+    assert not any("aanhalingsteken" in w for w in summary.warnings)
+    out = pd.read_csv(tmp_path / "uit" / "lang.csv", dtype=str, keep_default_na=False)
+    assert out["notitie"].str.len().max() < 100
+
+
+def test_leftovers_of_a_killed_run_are_cleaned(result, export, tmp_path):
+    import subprocess
+
+    out = tmp_path / "uit"
+    run(list(export.values()), out, KEY, plan_path=result["out"] / PLAN_NAME, use_deduce=False)
+    before = (out / "clienten.csv").read_bytes()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    staging = tmp_path / ".uit.nieuw-abc123"  # a killed run's half-written result
+    staging.mkdir()
+    (staging / "clienten.csv").write_text("half")
+    (staging / ".eigenaar").write_text(str(dead.pid))
+    orphan = tmp_path / ".uit.nieuw-zonder-eigenaar"
+    orphan.mkdir()
+    summary = run(list(export.values()), out, KEY, plan_path=result["out"] / PLAN_NAME, use_deduce=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["uit"]
+    assert any("afgebroken run opgeruimd" in w for w in summary.warnings)
+    assert (out / "clienten.csv").read_bytes() == before
+
+    # killed between moving the old result aside and putting the new one in place: the old one comes back
+    aside = tmp_path / ".uit.oud-xyz"
+    aside.mkdir()
+    (aside / ".eigenaar").write_text(str(dead.pid))
+    out.rename(aside / "_")
+    from activering.anonimisering.pipeline import clean_leftovers
+
+    notes = clean_leftovers(out)
+    assert (out / "clienten.csv").read_bytes() == before and any("teruggezet" in n for n in notes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["uit"]
+
+
+def test_rerun_keeps_files_a_person_added(result, export, tmp_path):
+    out = tmp_path / "uit"
+    run(list(export.values()), out, KEY, plan_path=result["out"] / PLAN_NAME, use_deduce=False)
+    added = {"notities.docx": b"\x00\x01 eigen aantekeningen", "koppeling.yml": b"tabellen: {}\n"}
+    for name, content in added.items():
+        (out / name).write_bytes(content)
+    (out / "cursusdata").mkdir()
+    (out / "cursusdata" / "clients.csv").write_bytes(b"client_id\nSYN-000001\n")
+    summary = run(list(export.values()), out, KEY, plan_path=result["out"] / PLAN_NAME, use_deduce=False)
+    for name, content in added.items():
+        assert (out / name).read_bytes() == content
+    assert (out / "cursusdata" / "clients.csv").read_bytes() == b"client_id\nSYN-000001\n"
+    assert summary.kept_files == ["cursusdata", "koppeling.yml", "notities.docx"]
+    assert "notities.docx" in (out / "privacyrapport.md").read_text(encoding="utf-8")
+
+
+def test_drop_free_text(export, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "uit"
+    done = runner.invoke(app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--zonder-vrije-tekst",
+                               "--sleutel-bestand", str(tmp_path / "k.txt")])
+    assert done.exit_code == 0, done.output
+    clients = pd.read_csv(out / "clienten.csv", dtype=str, keep_default_na=False)
+    contacts = pd.read_csv(out / "contacten.csv", dtype=str, keep_default_na=False)
+    assert "Notitie" not in clients.columns and "toelichting" not in contacts.columns
+    report = (out / "privacyrapport.md").read_text(encoding="utf-8")
+    assert "Weggelaten: clienten.csv › Notitie, contacten.xlsx › toelichting." in report
+    assert "Behouden en opgeschoond: geen." in report

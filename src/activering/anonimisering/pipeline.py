@@ -6,6 +6,8 @@ place, so a failed or interrupted run never leaves half a result. The input file
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import shutil
 import tempfile
@@ -13,19 +15,93 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from activering.anonimisering import guarantees
-from activering.anonimisering.plan import Plan, check_plan_fits, detect_plan, dump_plan, load_plan
+from activering.anonimisering.plan import Plan, check_plan_fits, detect_plan, drop_free_text, dump_plan, load_plan
 from activering.anonimisering.read import DELIMITER_NAMES, ExportError, SourceFile, read_export
 from activering.anonimisering.report import RunSummary, markdown, to_html
-from activering.anonimisering.transform import FileResult, transform_file
+from activering.anonimisering.transform import FileResult, TextScrub, transform_file
 
 PLAN_NAME = "anonimisering.yml"
 REPORT_NAME = "privacyrapport"
-MARKER = ".anonimisering"  # marks a folder as our output, so a re-run may replace it
+MARKER = ".anonimisering"  # marks a folder as our output, so a re-run may replace it; lists the files we wrote
+OWNER = ".eigenaar"  # in a staging folder: the process id of the run that writes it
+NAME_KINDS = ("naam", "klantmanager")  # columns whose values are names of people, to be found in free text
+
+
+class Progress:
+    """What a run reports while it works; the command line shows it as a progress bar. Default: nothing."""
+
+    def phase(self, text: str) -> None:  # noqa: D102
+        pass
+
+    def texts_total(self, total: int) -> None:  # noqa: D102
+        pass
+
+    def texts_done(self, n: int) -> None:  # noqa: D102
+        pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(out_dir: Path) -> list[str]:
+    """Remove what a killed earlier run left next to ``out_dir``; put back a result it had moved aside.
+
+    A staging folder (``.NAAM.nieuw-*``) or an old result (``.NAAM.oud-*``) whose run is no longer
+    alive is left over. An old result is put back when the output folder itself is missing (the run
+    was killed between the two renames), otherwise removed.
+    """
+    out_dir = Path(out_dir)
+    parent = out_dir.resolve().parent
+    if not parent.is_dir():
+        return []
+    notes = []
+    for entry in sorted(parent.glob(f".{out_dir.name}.*-*")):
+        kind = entry.name[len(out_dir.name) + 2:].split("-", 1)[0]
+        if kind not in ("nieuw", "oud") or not entry.is_dir():
+            continue
+        try:
+            pid = int((entry / OWNER).read_text().strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and _alive(pid):
+            raise ExportError(out_dir, f"er loopt al een run naar deze uitvoermap (proces {pid}); wacht tot die klaar is")
+        if kind == "oud" and not out_dir.exists() and (entry / "_").is_dir():
+            os.rename(entry / "_", out_dir)
+            notes.append(f"{out_dir.name}: het vorige resultaat, dat een afgebroken run opzij had gezet, is teruggezet")
+        shutil.rmtree(entry, ignore_errors=True)
+        notes.append(f"{out_dir.name}: resten van een afgebroken run opgeruimd ({entry.name})")
+    return notes
+
+
+def foreign_entries(out_dir: Path, writing: set[str]) -> list[str]:
+    """Files and folders in an earlier result that this program did not write (a person added them)."""
+    if not Path(out_dir).is_dir():
+        return []
+    ours = _our_files(out_dir) | writing | {MARKER, OWNER}
+    return sorted(e.name for e in Path(out_dir).iterdir() if e.name not in ours)
+
+
+def _our_files(out_dir: Path) -> set[str]:
+    try:
+        lines = (out_dir / MARKER).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return set()
+    return {line[2:] for line in lines if line.startswith("- ")}
 
 
 def prepare_output(out_dir: Path, inputs: list[Path]) -> None:
@@ -43,13 +119,19 @@ def prepare_output(out_dir: Path, inputs: list[Path]) -> None:
                                        "`activering anonimiseer`); kies een nieuwe of lege map")
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> None:
-    """Write every file into a temporary sibling folder, then swap it into place."""
+def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> list[str]:
+    """Write every file into a temporary sibling folder, then swap it into place.
+
+    Files and folders a person added to an earlier result (notes, ``koppeling.yml``,
+    ``cursusdata/``) are copied into the new result; their names are returned.
+    """
     out_dir = Path(out_dir)
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.nieuw-", dir=parent))
+    (staging / OWNER).write_text(str(os.getpid()), encoding="utf-8")
     old = None
+    kept: list[str] = []
     try:
         for name, content in files.items():
             target = staging / name
@@ -58,23 +140,33 @@ def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> None:
                 pacsv.write_csv(content, target, write_options=options)
             else:
                 target.write_bytes(content)
-        (staging / MARKER).write_text("Resultaat van `activering anonimiseer`; deze map mag bij een nieuwe run vervangen worden.\n",
-                                      encoding="utf-8")
-        kept = out_dir / "koppeling.yml"  # the trainer's mapping for `activering data gebruik` survives a re-run
-        if kept.is_file() and not (staging / kept.name).exists():
-            shutil.copy2(kept, staging / kept.name)
+        (staging / MARKER).write_text(
+            "Resultaat van `activering anonimiseer`; deze bestanden worden bij een nieuwe run vervangen.\n"
+            "Andere bestanden in deze map blijven bewaard.\n" + "".join(f"- {n}\n" for n in sorted(files)),
+            encoding="utf-8")
+        for name in foreign_entries(out_dir, set(files)):
+            entry = out_dir / name
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.copytree(entry, staging / name, symlinks=True)
+            else:
+                shutil.copy2(entry, staging / name, follow_symlinks=False)
+            kept.append(name)
+        (staging / OWNER).unlink()
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.oud-", dir=parent))
-            os.rmdir(old)
-            os.rename(out_dir, old)
+            (old / OWNER).write_text(str(os.getpid()), encoding="utf-8")
+            os.rename(out_dir, old / "_")  # inside, so that the owner file stays beside it
         os.rename(staging, out_dir)
     except BaseException:
-        if old is not None and old.exists() and not out_dir.exists():
-            os.rename(old, out_dir)
+        if old is not None and (old / "_").exists() and not out_dir.exists():
+            os.rename(old / "_", out_dir)
         shutil.rmtree(staging, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return kept
 
 
 def _cascade(results: list[FileResult], keep: dict[str, np.ndarray], removed_from: FileResult,
@@ -112,24 +204,34 @@ def run(
     k: int | None = None,
     l: int | None = None,  # noqa: E741
     key_source: str = "",
+    drop_text: bool = False,
+    amounts: str = "klassen",
+    use_deduce: bool = True,
+    progress: Progress | None = None,
 ) -> RunSummary:
     started = time.perf_counter()
+    progress = progress or Progress()
     inputs = [Path(p) for p in inputs]
     out_dir = Path(out_dir)
     prepare_output(out_dir, inputs)
+    warnings = clean_leftovers(out_dir)
+    progress.phase("Lezen")
     files = read_export(inputs)
-    warnings = [w for f in files for w in f.warnings]
+    warnings += [w for f in files for w in f.warnings]
 
+    progress.phase("Kolommen herkennen")
     if plan_path is not None:
         plan = load_plan(plan_path)
         warnings += check_plan_fits(plan, files)
         plan_source = str(plan_path)
     else:
-        plan = detect_plan(files)
+        plan = detect_plan(files, amounts=amounts)
         plan_source = f"automatisch gemaakt ({PLAN_NAME} in deze map; controleer het en draai opnieuw met --plan)"
     updates = {n: v for n, v in (("k", k), ("l", l)) if v is not None}
     if updates:
         plan = plan.model_copy(update=updates)
+    if drop_text or plan.vrije_tekst == "verwijder":
+        plan = drop_free_text(plan)
     plan = Plan.model_validate(plan.model_dump())
 
     if only_plan:
@@ -138,7 +240,12 @@ def run(
     if key is None:
         raise ExportError(out_dir, "geen sleutel voor de schuilnamen")
 
-    results = [transform_file(f, plan.for_file(f.name), plan, key) for f in files]
+    scrub = TextScrub(name_index(files, plan), use_deduce=use_deduce, progress=progress.texts_done)
+    progress.texts_total(sum(len(f.frame) for f in files for c, cp in plan.for_file(f.name).kolommen.items()
+                             if cp.actie == "redigeer" and c in f.frame.columns))
+    progress.phase("Bewerken en vrije tekst opschonen")
+    results = [transform_file(f, plan.for_file(f.name), plan, key, scrub) for f in files]
+    progress.phase("k-anonimiteit en l-diversiteit")
     for r in results:
         warnings += r.warnings
     keep: dict[str, np.ndarray] = {r.source.name: np.ones(len(r.source.frame), dtype=bool) for r in results}
@@ -180,12 +287,13 @@ def run(
     for r in results:
         guarantees.measure(r, outcomes[r.source.name], keep[r.source.name])
 
+    progress.phase("Schrijven")
     output: dict[str, bytes | pa.Table] = {}
     summary_files = []
     for r in results:
         columns = guarantees.take(r.columns, keep[r.source.name])
         table = pa.table(columns) if columns else pa.table({})
-        output[r.source.output_name] = table
+        output[r.source.output_name] = table.take(pa.array(row_order(key, r.source.name, table.num_rows)))
         src = r.source
         read_as = "Excel (.xlsx)" if src.delimiter is None else f"CSV, {src.encoding}, {DELIMITER_NAMES[src.delimiter]}"
         summary_files.append({"name": src.name, "read_as": read_as, "rows_in": len(src.frame),
@@ -194,12 +302,34 @@ def run(
         raise ExportError(inputs[0], "twee exportbestanden krijgen dezelfde uitvoernaam (zelfde naam, andere extensie)")
     summary = RunSummary(plan, plan_source, summary_files, outcomes,
                          {r.source.name: r.redactions for r in results}, warnings, key_source)
+    summary.kept_files = foreign_entries(out_dir, set(output) | {PLAN_NAME, REPORT_NAME + ".md", REPORT_NAME + ".html"})
     summary.seconds = time.perf_counter() - started
     output[PLAN_NAME] = dump_plan(plan).encode("utf-8")
     output[REPORT_NAME + ".md"] = markdown(summary).encode("utf-8")
     output[REPORT_NAME + ".html"] = to_html(summary).encode("utf-8")
     write_atomically(out_dir, output)
     return summary
+
+
+def row_order(key: bytes, file_name: str, n: int) -> np.ndarray:
+    """A keyed shuffle: the same key gives the same order, and the order says nothing about the export's."""
+    seed = hmac.new(key, b"volgorde\x1f" + file_name.encode("utf-8"), hashlib.sha256).digest()
+    return np.random.default_rng(np.frombuffer(seed, dtype=np.uint64)).permutation(n)
+
+
+def name_index(files: list[SourceFile], plan: Plan):
+    """Every name in the export's own name columns, to be found in free text (None when there are none)."""
+    values: list[str] = []
+    for f in files:
+        fplan = plan.for_file(f.name)
+        for column, cplan in fplan.kolommen.items():
+            if cplan.soort in NAME_KINDS and column in f.frame.columns:
+                values.extend(v for v in pd.unique(f.frame[column].astype(str)) if v and v.strip())
+    if not values:
+        return None
+    from activering.anonimisering.freetext import NameIndex
+
+    return NameIndex.from_values(values)
 
 
 def load_output_plan(out_dir: Path) -> Plan:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -21,10 +22,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from activering.anonimisering.detect import classify_column, normalise_name
 from activering.anonimisering.read import ExportError, SourceFile
 
-Actie = Literal["behoud", "verwijder", "pseudonimiseer", "leeftijdsklasse", "regio", "maand", "redigeer"]
+Actie = Literal["behoud", "verwijder", "pseudonimiseer", "leeftijdsklasse", "regio", "maand", "redigeer",
+                "klasse", "afronden"]
 Rol = Literal["geen", "quasi", "gevoelig"]
-ACTIONS_FOR_QUASI = ("behoud", "leeftijdsklasse", "regio", "maand")
+ACTIONS_FOR_QUASI = ("behoud", "leeftijdsklasse", "regio", "maand", "klasse", "afronden")
 DEFAULT_AGE_EDGES = [18, 27, 35, 45, 55, 65]  # the course's age bands: 18-26, 27-34, 35-44, 45-54, 55-64
+# Default bands (lower bounds) for numbers that pass through: amounts in euro, durations in months
+# (the course's classes <1 jaar, 1-2, 2-5, 5+ jaar) and counts. The generalisation step may merge them.
+DEFAULT_AMOUNT_EDGES = [250, 500, 750, 1000, 1250, 1500, 2000]
+DEFAULT_AMOUNT_STEP = 100
+DEFAULT_MONTH_EDGES = [12, 24, 60]
+DEFAULT_COUNT_EDGES = [1, 2, 4, 7, 12, 20]
+_AMOUNT_HINTS = ("bedrag", "uitkering", "inkomen", "norm", "loon", "toeslag", "schuld", "euro", "eur", "kosten",
+                 "huur", "vermogen", "premie", "korting", "salaris")
+_MONTH_HINTS = ("maanden", "duur", "maand")
+_COUNT_HINTS = ("aantal", "keer", "contacten", "kinderen", "personen")
+FEW_VALUES = 12  # a number column with at most this many different whole values is a category (trede 1-6)
 SAMPLE = 400
 
 
@@ -40,17 +53,24 @@ class ColumnPlan(_Strict):
     sleutel: str | None = None  # pseudonyms: columns with the same sleutel get the same pseudonym for a value
     datumformaat: Literal["dmy", "iso"] | None = None
     decimale_komma: bool = False
-    grenzen: list[int] | None = None  # leeftijdsklasse: lower bounds of the age bands
+    grenzen: list[int] | None = None  # leeftijdsklasse, klasse: lower bounds of the bands
+    stap: int | None = Field(None, ge=1)  # afronden: round to a multiple of this
     indeling: dict[str, str] | None = None  # regio: postcode prefix → region name
 
     @model_validator(mode="after")
     def _check(self) -> ColumnPlan:
+        if self.actie == "verwijder" and self.rol != "geen":
+            self.rol = "geen"  # a column that is gone plays no part in k or l
         if self.rol == "quasi" and self.actie not in ACTIONS_FOR_QUASI:
             raise ValueError(f"rol 'quasi' past alleen bij actie {', '.join(ACTIONS_FOR_QUASI)}, niet bij '{self.actie}'")
         if self.rol == "gevoelig" and self.actie in ("verwijder", "pseudonimiseer", "redigeer"):
             raise ValueError(f"rol 'gevoelig' past niet bij actie '{self.actie}'")
         if self.grenzen is not None and (not self.grenzen or sorted(set(self.grenzen)) != self.grenzen):
             raise ValueError("grenzen moeten oplopen en verschillend zijn")
+        if self.actie == "klasse" and not self.grenzen:
+            raise ValueError("actie 'klasse' heeft 'grenzen' nodig (de ondergrenzen van de klassen)")
+        if self.actie == "afronden" and not self.stap:
+            raise ValueError("actie 'afronden' heeft 'stap' nodig (afronden op een veelvoud daarvan)")
         return self
 
 
@@ -65,6 +85,7 @@ class Plan(_Strict):
     l: int = Field(2, ge=1)  # noqa: E741 (the standard name)
     max_onderdrukking: float = Field(0.05, ge=0, le=1)
     peildatum: dt.date = Field(default_factory=dt.date.today)
+    vrije_tekst: Literal["redigeer", "verwijder"] = "redigeer"
     bestanden: list[FilePlan]
 
     def for_file(self, name: str) -> FilePlan | None:
@@ -87,11 +108,15 @@ _HEADER = """\
 #         regio           postcode -> regio (eerste twee cijfers, of de 'indeling' die je opgeeft)
 #         maand           datum -> jaar-maand
 #         redigeer        vrije tekst: namen, BSN's, adressen, ... worden [NAAM], [BSN], ...
+#         klasse          getal -> klasse (grenzen: ondergrenzen), bijv. bedrag 1000-1249
+#         afronden        getal -> afgerond op een veelvoud van 'stap'
 #         behoud          kolom blijft (datums worden JJJJ-MM-DD, decimale komma wordt een punt)
 # rol:    quasi           quasi-identificator: samen met andere kolommen herleidbaar tot een
-#                         persoon; telt mee voor k-anonimiteit
+#                         persoon; telt mee voor k-anonimiteit. Standaard is elke kolom die in het
+#                         resultaat blijft quasi, behalve schuilnamen, vrije tekst en gevoelige kolommen.
 #         gevoelig        gevoelig gegeven (sancties, gezondheid): telt mee voor l-diversiteit
-#         geen
+#         geen            telt nergens mee: alleen kiezen als je zeker weet dat niemand de kolom kent
+# vrije_tekst: redigeer (namen en nummers eruit) of verwijder (alle vrije-tekstkolommen weg).
 # k, l:   elke combinatie van quasi-identificatoren komt minstens k keer voor, met minstens l
 #         verschillende waarden in elke gevoelige kolom; rijen die dat na generaliseren nog
 #         niet halen worden weggelaten (max_onderdrukking: hoogstens dit deel van de rijen).
@@ -99,7 +124,8 @@ _HEADER = """\
 """
 
 
-def detect_plan(files: list[SourceFile], k: int = 5, l: int = 2, today: dt.date | None = None) -> Plan:  # noqa: E741
+def detect_plan(files: list[SourceFile], k: int = 5, l: int = 2, today: dt.date | None = None,  # noqa: E741
+                free_text: str = "redigeer", amounts: str = "klassen") -> Plan:
     """A first plan from column names and contents; every choice carries its reason."""
     names_per_file = Counter(normalise_name(c) for f in files for c in f.frame.columns)
     plans = []
@@ -114,15 +140,63 @@ def detect_plan(files: list[SourceFile], k: int = 5, l: int = 2, today: dt.date 
             sample = nonempty.slice(0, SAMPLE).to_pylist()
             n_unique = pc.count_distinct(nonempty).as_py() if len(nonempty) else 0
             guess = classify_column(name, sample, len(nonempty), n_unique)
-            columns[name] = _default(name, guess, names_per_file[normalise_name(name)] > 1)
+            if guess.kind == "getal" and n_unique <= FEW_VALUES and all(str(v).strip().isdigit() for v in sample):
+                guess = replace(guess, kind="categorie", reason=guess.reason + f"; maar {n_unique} verschillende "
+                                                                              "hele getallen: een categorie")
+            columns[name] = _default(name, guess, names_per_file[normalise_name(name)] > 1, amounts, sample)
+            if free_text == "verwijder" and columns[name].actie == "redigeer":
+                columns[name] = columns[name].model_copy(update={
+                    "actie": "verwijder", "reden": columns[name].reden + "; vrije tekst weggelaten (--zonder-vrije-tekst)"})
         plans.append(FilePlan(bestand=source.name, kolommen=columns))
-    return Plan(k=k, l=l, peildatum=today or dt.date.today(), bestanden=plans)
+    return Plan(k=k, l=l, peildatum=today or dt.date.today(), vrije_tekst=free_text, bestanden=plans)
 
 
-def _default(name: str, guess, shared: bool) -> ColumnPlan:
+def drop_free_text(plan: Plan) -> Plan:
+    """The plan with every free-text column (actie redigeer) removed."""
+    files = []
+    for fplan in plan.bestanden:
+        columns = {name: (c.model_copy(update={"actie": "verwijder", "reden": c.reden + "; vrije tekst weggelaten"})
+                          if c.actie == "redigeer" else c) for name, c in fplan.kolommen.items()}
+        files.append(fplan.model_copy(update={"kolommen": columns}))
+    return plan.model_copy(update={"bestanden": files, "vrije_tekst": "verwijder"})
+
+
+def _number_edges(name: str, sample: list[str]) -> tuple[list[int], str]:
+    """Default bands for a number column, chosen by its name (amount, months, count) or its values."""
+    norm = normalise_name(name)
+    if any(h in norm for h in _MONTH_HINTS):
+        return list(DEFAULT_MONTH_EDGES), "duur in maanden: klassen <1 jaar, 1-2, 2-5 en 5+ jaar"
+    if any(h in norm for h in _COUNT_HINTS):
+        return list(DEFAULT_COUNT_EDGES), "aantal: klassen"
+    if any(h in norm for h in _AMOUNT_HINTS) or any("," in v for v in sample):
+        return list(DEFAULT_AMOUNT_EDGES), "bedrag: klassen in euro"
+    numbers = sorted(_as_number(v) for v in sample if _as_number(v) is not None)
+    if not numbers:
+        return list(DEFAULT_COUNT_EDGES), "getal: klassen"
+    edges = sorted({_round2(numbers[int(len(numbers) * q)]) for q in (0.2, 0.4, 0.6, 0.8)})
+    return [e for e in edges if e > 0] or [1], "getal: klassen op de kwintielen van de waarden"
+
+
+def _as_number(value: str) -> float | None:
+    text = str(value).strip().replace(".", "").replace(",", ".") if "," in str(value) else str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _round2(x: float) -> int:
+    """A round bound with two significant digits (1234 → 1200)."""
+    if x < 10:
+        return max(int(x), 1)
+    digits = len(str(int(x))) - 2
+    return int(round(x, -digits))
+
+
+def _default(name: str, guess, shared: bool, amounts: str = "klassen", sample: list[str] | None = None) -> ColumnPlan:
     kind = guess.kind
     extra: dict = {"soort": kind, "reden": guess.reason}
-    role = "gevoelig" if guess.sensitive else "geen"
+    role = "gevoelig" if guess.sensitive else "quasi"  # whatever stays could identify in combination
     if kind == "bsn":
         if shared:
             return ColumnPlan(actie="pseudonimiseer", sleutel="bsn", **{**extra, "reden": guess.reason + "; staat in meer bestanden (koppelsleutel)"})
@@ -146,6 +220,13 @@ def _default(name: str, guess, shared: bool) -> ColumnPlan:
         return ColumnPlan(actie="maand", datumformaat=guess.date_format, rol=role, **extra)
     if kind in ("vrije_tekst", "onbekend"):
         return ColumnPlan(actie="redigeer", **extra)
+    if kind == "getal" and role == "quasi":
+        edges, why = _number_edges(name, sample or [])
+        if amounts == "afronden" and why.startswith("bedrag"):
+            return ColumnPlan(actie="afronden", rol=role, stap=DEFAULT_AMOUNT_STEP, decimale_komma=guess.decimal_comma,
+                              **{**extra, "reden": guess.reason + f"; bedrag: afgerond op {DEFAULT_AMOUNT_STEP}"})
+        return ColumnPlan(actie="klasse", rol=role, grenzen=edges, decimale_komma=guess.decimal_comma,
+                          **{**extra, "reden": guess.reason + "; " + why})
     return ColumnPlan(actie="behoud", rol=role, decimale_komma=guess.decimal_comma, datumformaat=guess.date_format, **extra)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -25,6 +26,8 @@ DELIMITERS = (";", ",", "\t")
 DELIMITER_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab"}
 STRING = pd.ArrowDtype(pa.large_string())
 _MAX_LISTED = 5
+MAX_FIELD = 100_000  # characters; a longer field is emptied and reported (a pasted document, a broken quote)
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # the limit is checked by us, with a clear message
 
 
 class ExportError(ValueError):
@@ -86,6 +89,42 @@ def read_export(paths: list[Path | str]) -> list[SourceFile]:
 
 
 def read_file(path: Path) -> SourceFile:
+    source = _read_any(path)
+    _empty_long_fields(source)
+    return source
+
+
+def dutch_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def lines_text(lines: list[int]) -> str:
+    """``regel 4, 9, 12`` or ``regels 4, 9, 12, … (17 in totaal)``: line numbers, never values."""
+    shown = ", ".join(map(str, lines[:_MAX_LISTED]))
+    more = f", … ({len(lines):,} in totaal)" if len(lines) > _MAX_LISTED else ""
+    return ("regel " if len(lines) == 1 else "regels ") + shown + more
+
+
+def _empty_long_fields(source: SourceFile) -> None:
+    """Empty every field longer than MAX_FIELD characters and say where (never what)."""
+    for column in source.frame.columns:
+        array = pa.array(source.frame[column].array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if len(array) == 0:
+            continue
+        too_long = pc.fill_null(pc.greater(pc.utf8_length(array), MAX_FIELD), False).to_numpy(zero_copy_only=False)
+        if not too_long.any():
+            continue
+        rows = np.flatnonzero(too_long)
+        source.frame[column] = pd.array(pc.if_else(pa.array(too_long), "", array).to_pylist(), dtype=STRING)
+        source.warnings.append(
+            f"{source.name}, kolom '{column}': veld langer dan {dutch_number(MAX_FIELD)} tekens"
+            + f" in {lines_text([source.line_of(int(r)) for r in rows])}; dat veld is leeg gelaten"
+        )
+
+
+def _read_any(path: Path) -> SourceFile:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise ExportError(path, "oud Excel-formaat (.xls) wordt niet gelezen: sla het op als .xlsx of als CSV")

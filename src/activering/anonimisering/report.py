@@ -21,6 +21,13 @@ ACTION_TEXT = {
     "maand": "datum → maand",
     "redigeer": "vrije tekst geredigeerd",
     "behoud": "behouden",
+    "klasse": "getal → klasse",
+    "afronden": "getal → afgerond",
+}
+KIND_TEXT = {
+    "email": "[EMAIL]", "iban": "[IBAN]", "bsn": "[BSN]", "telefoon": "[TELEFOON]", "postcode": "[POSTCODE]",
+    "adres": "[ADRES]", "geboortedatum": "[GEBOORTEDATUM]", "nummer": "[NUMMER]",
+    "naam": "[NAAM] (herkend als naam)", "naam_export": "[NAAM] (naam uit de eigen naamkolommen)",
 }
 ROLE_TEXT = {"quasi": "quasi-identificator", "gevoelig": "gevoelig", "geen": ""}
 
@@ -35,6 +42,7 @@ class RunSummary:
     warnings: list[str]
     key_source: str
     seconds: float = 0.0
+    kept_files: list[str] = field(default_factory=list)
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
 
@@ -86,6 +94,8 @@ def _blocks(run: RunSummary) -> list[tuple]:
         ])
     b.append(("table", ["bestand", "quasi-identificatoren", "gevoelige kolommen", "k bereikt", "l bereikt", "klassen",
                         "rijen weggelaten", "weggelaten via koppeling"], rows))
+    b.append(("p", "Quasi-identificatoren zijn standaard alle kolommen die in het resultaat blijven, behalve "
+                   "schuilnamen, vrije tekst en gevoelige kolommen: samen kunnen ze iemand herkenbaar maken."))
     b.append(("p", "'Weggelaten via koppeling': rijen in een ander bestand die bij een weggelaten persoon horen "
                    "(zelfde schuilnaam), zodat koppelingen tussen de bestanden blijven kloppen."))
 
@@ -103,21 +113,45 @@ def _blocks(run: RunSummary) -> list[tuple]:
         for o in run.outcomes.values()
     ]))
 
+    b.append(("h2", "Vrije tekst"))
+    kept_text = [(f.bestand, n) for f in plan.bestanden for n, c in f.kolommen.items() if c.actie == "redigeer"]
+    dropped_text = [(f.bestand, n) for f in plan.bestanden for n, c in f.kolommen.items()
+                    if c.actie == "verwijder" and c.soort in ("vrije_tekst", "onbekend")]
+    b.append(("ul", [
+        "Behouden en opgeschoond: " + (", ".join(f"{f} › {n}" for f, n in kept_text) or "geen") + ".",
+        "Weggelaten: " + (", ".join(f"{f} › {n}" for f, n in dropped_text) or "geen") + ".",
+    ]))
     red_rows = []
     for file, columns in run.redactions.items():
         for column, counts in columns.items():
-            for kind, n in counts.items():
+            for kind, n in sorted(counts.items()):
                 if n:
-                    red_rows.append([file, column, f"[{kind.upper()}]", f"{n:,}"])
-    b.append(("h2", "Vrije tekst"))
+                    red_rows.append([file, column, KIND_TEXT.get(kind, f"[{kind.upper()}]"), f"{n:,}"])
     if red_rows:
-        b.append(("p", "Aantal tekstwaarden waarin iets is vervangen, per soort:"))
-        b.append(("table", ["bestand", "kolom", "vervangen door", "waarden"], red_rows))
+        b.append(("p", "Aantal vervangingen per soort (een tekst met twee namen telt twee keer):"))
+        b.append(("table", ["bestand", "kolom", "vervangen door", "vervangingen"], red_rows))
     else:
         b.append(("p", "Er is niets vervangen in vrije tekst."))
-    b.append(("p", "Redigeren vindt BSN's (elfproef), IBAN's, telefoonnummers, e-mailadressen, postcodes, adressen, "
-                   "geboortedata, lange nummers en namen na een aanspreekvorm of uit de namenlijst. Een naam die niet "
-                   "op de lijst staat en niet na mevrouw/meneer/dhr./mw. komt, kan blijven staan: lees een steekproef na."))
+    b.append(("p", "Opschonen vindt BSN's (elfproef), IBAN's, telefoonnummers, e-mailadressen, postcodes, adressen, "
+                   "geboortedata en lange nummers; elke naam uit de naamkolommen van de export (in elke schrijfwijze, "
+                   "met of zonder accenten); en andere namen, plaatsen en instellingen met de Nederlandse "
+                   "de-identificatiebibliotheek deduce. Een naam die geen van die wegen herkent, kan blijven staan: "
+                   "lees een steekproef na, of draai met --zonder-vrije-tekst."))
+
+    b.append(("h2", "Wat dit rapport garandeert, en wat niet"))
+    b.append(("ul", [
+        "Gecontroleerd op het resultaat zelf: k en l hierboven zijn na afloop gemeten op de rijen die in elk "
+        "resultaatbestand staan, over de combinatie van alle quasi-identificatoren van dat bestand.",
+        "Gecontroleerd: de rijvolgorde is met de sleutel geschud; de volgorde zegt niets over die in de export.",
+        "Gecontroleerd: kolommen met BSN, namen, adressen, telefoon, e-mail en IBAN staan niet in het resultaat "
+        "(verwijderd of vervangen door een schuilnaam).",
+        "Niet gegarandeerd: dat vrije tekst geen enkele naam of aanwijzing meer bevat. Zie de aantallen hierboven.",
+        "Niet gegarandeerd: k en l over bestanden heen. Wie bestanden via een schuilnaam koppelt, ziet bijvoorbeeld "
+        "hoeveel contactmomenten iemand had; dat aantal is geen quasi-identificator in deze controle.",
+        "Niet gegarandeerd: bescherming tegen iemand die de sleutel heeft. Bewaar de sleutel buiten het resultaat.",
+    ]))
+    if run.kept_files:
+        b.append(("p", "Eigen bestanden uit het vorige resultaat zijn bewaard: " + ", ".join(run.kept_files) + "."))
     b.append(("h2", "Meldingen"))
     b.append(("ul", run.warnings or ["Geen meldingen."]))
     return b

@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from activering.anonimisering.detect import redact_array
+from activering.anonimisering.detect import PLACEHOLDERS, redact_array
 from activering.anonimisering.plan import DEFAULT_AGE_EDGES, ColumnPlan, FilePlan, Plan
-from activering.anonimisering.read import STRING, ExportError, SourceFile
+from activering.anonimisering.read import STRING, ExportError, SourceFile, lines_text
 
 PSEUDONYM_LENGTH = 13  # capital letters only: no digits, so no pseudonym can look like a BSN
 _ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
@@ -52,7 +52,7 @@ class FileResult:
     hierarchies: dict[str, Hierarchy] = field(default_factory=dict)
     sensitive: list[str] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # pseudonymised column → sleutel
-    redactions: dict[str, dict[str, int]] = field(default_factory=dict)
+    redactions: dict[str, dict[str, int]] = field(default_factory=dict)  # column → kind → replacements
     warnings: list[str] = field(default_factory=list)
 
 
@@ -149,38 +149,39 @@ def parse_numbers(array: pa.Array, decimal_comma: bool) -> tuple[np.ndarray, np.
 
 
 def _check_parsed(result: FileResult, column: str, bad: np.ndarray, what: str) -> None:
+    """Report the rows whose value could not be read, by line number only: never the value itself."""
     if not bad.any():
         return
     source = result.source
-    first = int(np.flatnonzero(bad)[0])
-    share = bad.mean()
-    sample = source.frame[column].iloc[first]
-    message = f"{source.name}, regel {source.line_of(first)}, kolom '{column}': {int(bad.sum())} waarde(n) zijn geen {what} (bijv. {sample!r})"
-    if share > 0.5:
-        raise ExportError(source.path, f"meer dan de helft van de waarden is geen {what} (bijv. {sample!r}); klopt de actie in het plan?",
-                          line=source.line_of(first), column=column)
-    result.warnings.append(message + "; die zijn leeg gelaten")
+    rows = np.flatnonzero(bad)
+    lines = [source.line_of(int(r)) for r in rows[:50]] if len(source.lines) else []
+    where = lines_text(lines) if lines else f"{len(rows):,} rijen"
+    if len(rows) > 50:
+        where = lines_text(lines[:5]) + f", … ({len(rows):,} in totaal)"
+    if bad.mean() > 0.5 and len(rows) > 10:
+        raise ExportError(source.path, f"meer dan de helft van de waarden is geen {what}; klopt de actie in het plan?",
+                          column=column)
+    result.warnings.append(f"{source.name}, kolom '{column}': {len(rows):,} waarde(n) zijn geen geldige {what} "
+                           f"({where}); die zijn leeg gelaten")
 
 
 # --- hierarchies -------------------------------------------------------------------------------
 
 def _level(keys: np.ndarray, missing: np.ndarray, label, description: str) -> Level:
-    uniques, inverse = np.unique(np.where(missing, np.iinfo(np.int64).min, keys), return_inverse=True)
-    labels = [label(int(u)) for u in uniques]
-    codes = inverse.astype(np.int64)
-    if missing.any():
-        missing_code = int(np.flatnonzero(uniques == np.iinfo(np.int64).min)[0])
-        codes = np.where(codes == missing_code, -1, codes)
-        codes = np.where(codes > missing_code, codes - 1, codes)
-        del labels[missing_code]
-    return Level(codes, labels, description)
+    """Codes for the distinct keys (in key order), -1 for missing rows; labels only for present keys."""
+    codes = np.full(len(keys), -1, dtype=np.int64)
+    present = ~missing
+    uniques, inverse = np.unique(keys[present], return_inverse=True)
+    codes[present] = inverse.reshape(-1)
+    return Level(codes, [label(int(u)) for u in uniques], description)
 
 
 def _top(n: int) -> Level:
     return Level(np.zeros(n, dtype=np.int64), ["*"], "volledig weggelaten (*)")
 
 
-def age_hierarchy(ages: np.ndarray, missing: np.ndarray, edges: list[int]) -> list[Level]:
+def age_hierarchy(ages: np.ndarray, missing: np.ndarray, edges: list[int], what: str = "leeftijdsklassen") -> list[Level]:
+    """Bands with the given lower bounds (``<18``, ``18-26``, …, ``65+``), then every other bound dropped, …, ``*``."""
     levels = []
     step = 1
     while True:
@@ -194,7 +195,7 @@ def age_hierarchy(ages: np.ndarray, missing: np.ndarray, edges: list[int]) -> li
             return f"{bounds[i - 1]}-{bounds[i] - 1}"
 
         keys = np.searchsorted(np.asarray(bounds), ages, side="right")
-        levels.append(_level(keys, missing, label, f"leeftijdsklassen met grenzen {bounds}"))
+        levels.append(_level(keys, missing, label, f"{what} met grenzen {bounds}"))
         if len(bounds) <= 1:
             break
         step *= 2
@@ -231,23 +232,62 @@ def date_hierarchy(y: np.ndarray, m: np.ndarray, missing: np.ndarray) -> list[Le
     ]
 
 
-def value_hierarchy(array: pa.Array) -> list[Level]:
-    codes, uniques = pd.factorize(np.asarray(array.to_numpy(zero_copy_only=False), dtype=object))
+def rounding_hierarchy(values: np.ndarray, missing: np.ndarray, step: int) -> list[Level]:
+    """Rounded to ``step``, then to 5 and 25 times ``step``, then ``*``."""
+    levels = []
+    for factor in (1, 5, 25):
+        unit = step * factor
+        keys = np.floor(np.nan_to_num(values) / unit + 0.5).astype(np.int64) * unit
+        levels.append(_level(keys, missing, lambda v: str(v), f"afgerond op {unit}"))
+    levels.append(_top(len(values)))
+    return levels
+
+
+def value_hierarchy(array: pa.Array, k: int = 5) -> list[Level]:
+    """The values as they are, then the rare ones (fewer than k rows) together as ``overig``, then ``*``."""
+    values = np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+    codes, uniques = pd.factorize(values)
     labels = [str(u) for u in uniques]
-    return [Level(codes.astype(np.int64), labels, "waarde zoals in de export"), _top(len(array))]
+    empty = np.array([u == "" for u in uniques], dtype=bool)
+    codes = codes.astype(np.int64)
+    if empty.any():  # an empty value is "not known", not a category of its own
+        e = int(np.flatnonzero(empty)[0])
+        codes = np.where(codes == e, -1, np.where(codes > e, codes - 1, codes))
+        del labels[e]
+    levels = [Level(codes, labels, "waarde zoals in de export")]
+    sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
+    rare = sizes < k
+    if rare.any() and not rare.all() and rare.sum() > 1:
+        keep = np.flatnonzero(~rare)
+        new_code = np.full(len(labels), len(keep), dtype=np.int64)
+        new_code[keep] = np.arange(len(keep))
+        merged = np.where(codes >= 0, new_code[np.maximum(codes, 0)], -1)
+        levels.append(Level(merged, [labels[i] for i in keep] + ["overig"], f"waarden met minder dan {k} rijen samen als 'overig'"))
+    levels.append(_top(len(array)))
+    return levels
 
 
 # --- one file ----------------------------------------------------------------------------------
 
-def transform_file(source: SourceFile, fplan: FilePlan, plan: Plan, key: bytes) -> FileResult:
+@dataclass
+class TextScrub:
+    """How free text is cleaned: names from the export's own name columns, and whether deduce runs."""
+
+    names: object = None  # a freetext.NameIndex, or None
+    use_deduce: bool = True
+    progress: object = None  # called with the number of texts done
+
+
+def transform_file(source: SourceFile, fplan: FilePlan, plan: Plan, key: bytes, scrub: TextScrub | None = None) -> FileResult:
     result = FileResult(source, {})
     reference = plan.peildatum
+    scrub = scrub or TextScrub()
     for column in source.frame.columns:
         cplan: ColumnPlan = fplan.kolommen[column]
         if cplan.actie == "verwijder":
             continue
         array = _text(source, column)
-        out, hierarchy = _transform_column(result, column, cplan, array, key, reference)
+        out, hierarchy = _transform_column(result, column, cplan, array, key, reference, scrub, plan.k)
         if hierarchy is not None and cplan.rol == "quasi":
             result.hierarchies[column] = Hierarchy(column, hierarchy)
         if cplan.rol == "gevoelig":
@@ -256,18 +296,60 @@ def transform_file(source: SourceFile, fplan: FilePlan, plan: Plan, key: bytes) 
     return result
 
 
+def _placeholder_counts(before: pa.Array, after: pa.Array) -> dict[str, int]:
+    """Replacements per kind, counted as placeholders added (``[BSN]`` …), not as rows changed."""
+    counts = {}
+    for kind, placeholder in PLACEHOLDERS.items():
+        added = (pc.sum(pc.count_substring(after, placeholder)).as_py() or 0) - (
+            pc.sum(pc.count_substring(before, placeholder)).as_py() or 0)
+        if added > 0:
+            counts[kind] = int(added)
+    return counts
+
+
+def scrub_text(array: pa.Array, scrub: TextScrub, *, structured: bool = True, deduce: bool | None = None,
+               only: set[str] | None = None) -> tuple[pa.Array, dict[str, int]]:
+    """Structured identifiers (BSN, e-mail, …) first, then names; returns the text and replacements per kind."""
+    out = _on_unique(array, lambda a: redact_array(a, None, only=only)) if structured else array
+    counts = _placeholder_counts(array, out)
+    use_deduce = scrub.use_deduce if deduce is None else deduce
+    if scrub.names is not None or use_deduce:
+        from activering.anonimisering.freetext import scrub_names
+
+        name_counts: dict[str, int] = {}
+        out = scrub_names(out, scrub.names, use_deduce=use_deduce, counts=name_counts,
+                          progress=scrub.progress if use_deduce else None)
+        for kind, n in name_counts.items():
+            if n:
+                counts[kind] = counts.get(kind, 0) + int(n)
+    return out, counts
+
+
+def _bands(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, quasi: bool) -> tuple[pa.Array, list[Level]]:
+    values, bad = parse_numbers(array, cplan.decimale_komma)
+    _check_parsed(result, column, bad, "getal")
+    missing = np.isnan(values)
+    if cplan.actie == "afronden":
+        levels = rounding_hierarchy(values, missing, int(cplan.stap or 1))
+    else:
+        whole = np.where(missing, 0, np.floor(np.nan_to_num(values))).astype(np.int64)
+        levels = age_hierarchy(whole, missing, cplan.grenzen or [1], what="klassen")
+    return levels[0].values(), levels if quasi else [levels[0]]
+
+
 def _transform_column(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, key: bytes,
-                      reference: dt.date) -> tuple[pa.Array, list[Level] | None]:
+                      reference: dt.date, scrub: TextScrub, k: int) -> tuple[pa.Array, list[Level] | None]:
     quasi = cplan.rol == "quasi"
     match cplan.actie:
         case "pseudonimiseer":
             result.keys[column] = cplan.sleutel or column
             return pseudonymise(array, key, cplan.sleutel or column, cplan.soort, result.source.path, column), None
         case "redigeer":
-            counts: dict[str, int] = {}
-            out = _on_unique(array, lambda a: redact_array(a, counts))
+            out, counts = scrub_text(array, scrub)
             result.redactions[column] = counts
             return out, None
+        case "klasse" | "afronden":
+            return _bands(result, column, cplan, array, quasi)
         case "leeftijdsklasse":
             if cplan.soort == "leeftijd" or cplan.datumformaat is None and _mostly_numbers(array):
                 ages, bad = parse_numbers(array, cplan.decimale_komma)
@@ -296,8 +378,8 @@ def _transform_column(result: FileResult, column: str, cplan: ColumnPlan, array:
             levels = date_hierarchy(y, m, y == 0)
             return levels[0].values(), levels if quasi else [levels[0]]
         case "behoud":
-            out = _keep(result, column, cplan, array)
-            return out, (value_hierarchy(out) if quasi else None)
+            out = _keep(result, column, cplan, array, scrub)
+            return out, (value_hierarchy(out, k) if quasi else None)
     raise AssertionError(cplan.actie)  # pragma: no cover
 
 
@@ -307,7 +389,7 @@ def _mostly_numbers(array: pa.Array) -> bool:
     return pc.mean(pc.cast(pc.match_substring_regex(array, r"^[0-9]{1,3}([.,][0-9]+)?$|^$"), pa.int8())).as_py() > 0.5
 
 
-def _keep(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array) -> pa.Array:
+def _keep(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, scrub: TextScrub) -> pa.Array:
     if cplan.datumformaat:
         y, m, d, bad = parse_dates(array, cplan.datumformaat)
         _check_parsed(result, column, bad, "datum")
@@ -316,21 +398,23 @@ def _keep(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array) -
         array = pa.array(np.where(y > 0, iso.to_numpy(object), ""), type=pa.large_string())
     elif cplan.decimale_komma:
         array = pc.replace_substring(pc.replace_substring(array, ".", ""), ",", ".")
-    # A safety net: whatever is kept is still searched for identifiers (names, BSNs, …).
-    counts: dict[str, int] = {}
-    only = {"bsn", "iban", "telefoon"} if cplan.soort in ("getal", "datum") else None
-    out = _on_unique(array, lambda a: redact_array(a, counts, only=only))
-    found = {k: v for k, v in counts.items() if v}
+    # A safety net: whatever is kept is still searched for identifiers (BSNs, …) and for the names
+    # in the export's own name columns (deduce is for sentences, not for single values).
+    if cplan.soort in ("getal", "datum"):
+        out, found = scrub_text(array, TextScrub(None, use_deduce=False), only={"bsn", "iban", "telefoon"})
+    else:
+        out, found = scrub_text(array, scrub, deduce=False)
     if found:
         changed = pc.fill_null(pc.not_equal(array, out), False).to_numpy(zero_copy_only=False)
-        first = int(np.flatnonzero(changed)[0]) if changed.any() else 0
-        result.redactions[column] = counts
+        rows = np.flatnonzero(changed)
+        result.redactions[column] = found
+        where = lines_text([result.source.line_of(int(r)) for r in rows[:6]]) if len(result.source.lines) and len(rows) else "?"
         result.warnings.append(
-            f"{result.source.name}, regel {result.source.line_of(first) if len(result.source.lines) else '?'}, kolom '{column}': "
-            f"kolom wordt behouden maar bevat identificerende gegevens ({', '.join(f'{k}: {v}' for k, v in found.items())}); "
-            "die zijn vervangen; overweeg actie 'redigeer' of 'verwijder'"
+            f"{result.source.name}, kolom '{column}' ({where}): kolom wordt behouden maar bevat identificerende "
+            f"gegevens ({', '.join(f'{k}: {v}' for k, v in found.items())}); die zijn vervangen; overweeg actie "
+            "'redigeer' of 'verwijder'"
         )
     return out
 
 
-__all__ = ["FileResult", "Hierarchy", "Level", "STRING", "pseudonyms", "transform_file"]
+__all__ = ["FileResult", "Hierarchy", "Level", "STRING", "TextScrub", "pseudonyms", "scrub_text", "transform_file"]
