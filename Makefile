@@ -15,6 +15,7 @@ setup: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
 	@command -v $(UV) >/dev/null || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --frozen --compile-bytecode
+	$(UV) run --frozen python -c "import logging; logging.disable(logging.INFO); from deduce import Deduce; Deduce()"
 	$(UV) run --frozen python -m compileall -q src
 	@touch $@
 

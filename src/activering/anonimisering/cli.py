@@ -59,7 +59,13 @@ class _SingleCommand(TyperGroup):
         return [p for p in super().collect_usage_pieces(ctx) if "COMMAND" not in p and p != "[ARGS]..."]
 
 
+_MAIN_PID = os.getpid()
+
+
 def _stop(signum, frame):  # noqa: ANN001
+    """SIGTERM in the main process: stop like Ctrl+C, so the run cleans up. In a forked worker: just end."""
+    if os.getpid() != _MAIN_PID:
+        os._exit(0)
     raise KeyboardInterrupt
 
 
@@ -159,6 +165,8 @@ def anonimiseer(
     if bedragen not in ("klassen", "afronden"):
         console.print(f"[red]Fout:[/red] --bedragen '{bedragen}' bestaat niet; kies 'klassen' of 'afronden'")
         raise typer.Exit(code=2)
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
     try:
         previous = signal.signal(signal.SIGTERM, _stop)  # so that a stopped run cleans up like Ctrl+C
     except ValueError:  # not the main thread

@@ -35,6 +35,11 @@ LU = f"[{_UPPER}]"
 LETTER = f"[{_UPPER}{_LOWER}]"
 WORDCHAR = f"[{_UPPER}{_LOWER}'’]"
 
+# Letters outside ASCII in an e-mail address ("hüseyin.jansen@…", RFC 6531): Latin-1 and Latin
+# Extended letters, Vietnamese, and combining accents (decomposed text). Literal characters, not
+# \u escapes: RE2 does not read those.
+_MAIL_LETTERS = "À-ÖØ-öø-ɏḀ-ỿ\u0300-\u036f?"  # '?': a letter that cp1252 could not hold
+
 PLACEHOLDERS = {
     "email": "[EMAIL]",
     "iban": "[IBAN]",
@@ -46,6 +51,13 @@ PLACEHOLDERS = {
     "nummer": "[NUMMER]",
     "naam": "[NAAM]",
 }
+
+
+# Lower-case postcode letters: every pair except short Dutch words that follow a year or an amount
+# ("in 2023 en", "1500 op"); written out so that Python's re and RE2 read it the same way.
+_NOT_POSTCODE = set("en de op of in is te er ze we om al nu na ik je ja ons an al ad ex".split())
+_LOWER_PAIRS = "(?:" + "|".join(a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"
+                                if a + b not in _NOT_POSTCODE) + ")"
 
 
 def elfproef(number: str) -> bool:
@@ -167,10 +179,12 @@ def _rules() -> tuple[_Rule, ...]:
     plain = _variants(v for n in all_names() if n not in WORDLIKE for v in (n, n.lower(), n.upper()))
     wordlike = _variants(v for n in WORDLIKE for v in (n, n.upper()))
     return (
-        _Rule("email", r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"),
+        _Rule("email", f"[A-Za-z0-9._%+\\-{_MAIL_LETTERS}]+@[A-Za-z0-9\\-{_MAIL_LETTERS}]+"
+                       f"(?:\\.[A-Za-z0-9\\-{_MAIL_LETTERS}]+)*\\.[A-Za-z]{{2,}}"),
         _Rule("iban", r"\b[Nn][Ll][0-9]{2} ?[A-Za-z]{4}(?: ?[0-9]{4}){2} ?[0-9]{2}\b"),
         _Rule("iban", r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b", spans=_iban_spans),
         _Rule("telefoon", r"(?:\+31|\b0031|\b0)[ \-]?(?:\(0\)[ \-]?)?[1-9](?:[ \-]?[0-9]){8}\b"),
+        _Rule("telefoon", r"\(0[1-9][0-9]{1,2}\)[ \-]?[0-9](?:[ \-]?[0-9]){5,6}\b"),  # (020) 386 9207
         _Rule(
             "bsn",
             r"(?<![0-9])[0-9]+(?:[ .][0-9]+)*(?![0-9])",
@@ -178,15 +192,17 @@ def _rules() -> tuple[_Rule, ...]:
             prefilter=r"(?:^|[^0-9])[0-9]{8,9}(?:[^0-9]|$)|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3}",
         ),
         _Rule("postcode", r"\b[1-9][0-9]{3} ?[A-Z]{2}\b"),
+        _Rule("postcode", r"\b[1-9][0-9]{3} ?" + _LOWER_PAIRS + r"\b"),  # 3596 cd, but not "2023 en"
         _Rule(
             "adres",
-            f"{LU}{LETTER}*(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|hof|park|dreef|pad|markt"
-            r"|baan|ring|dam|erf|veld|wal|haven|poort)\.? [0-9]{1,5}(?: ?[A-Za-z]\b|-[0-9]+)?",
+            f"(?:{LU}{LETTER}*|{LETTER}{LETTER}+)(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|hof|park|dreef"
+            r"|pad|markt|baan|ring|dam|erf|veld|wal|haven|poort|plantsoen|vaart)\.? [0-9]{1,5}(?: ?[A-Za-z]\b|-[0-9]+)?",
         ),
         _Rule(
             "geboortedatum",
             r"\b(?:geboren(?: op)?|geb\.|geb|geboortedatum|geb\.datum)[: ]*"
-            r"[0-9]{1,2}[\-/. ][0-9]{1,2}[\-/. ](?:19|20)?[0-9]{2}\b",
+            r"(?:[0-9]{1,2}[\-/. ][0-9]{1,2}[\-/. ](?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}"
+            r"|[0-9]{1,2} (?:jan|feb|maa|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)[a-z]*\.? (?:19|20)[0-9]{2})\b",
             flags=re.IGNORECASE,
         ),
         _Rule("nummer", r"[0-9]{6,}"),
@@ -331,7 +347,7 @@ _NAME_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("postcode", ("postcode", "pc", "pc4", "zip", "zipcode")),
     ("adres", ("adres", "straat", "straatnaam", "huisnummer", "huisnr", "toevoeging", "woonadres", "address")),
     ("naam", ("naam", "voornaam", "voornamen", "achternaam", "geslachtsnaam", "roepnaam", "voorletters",
-              "tussenvoegsel", "name", "firstname", "lastname", "clientnaam", "klantnaam", "partnernaam",
+              "tussenvoegsel", "tussenvoegsels", "voorvoegsel", "voorvoegsels", "naamgebruik", "aanschrijfnaam", "name", "firstname", "lastname", "clientnaam", "klantnaam", "partnernaam",
               "contactpersoon", "volledigenaam")),
     ("klantmanager", ("klantmanager", "km", "kmid", "consulent", "medewerker", "behandelaar", "casemanager",
                       "trajectregisseur", "regisseur")),
@@ -354,7 +370,7 @@ _NOT_PERSON = ("gemeente", "team", "organisatie", "bedrijf", "aanbieder", "traje
 
 _DATE_RE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$|^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\S*)?\s*$")
 _NUMBER_RE = re.compile(r"^\s*[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*$|^\s*[-+]?\d+(?:\.\d+)?\s*$")
-_EMAIL_RE = re.compile(r"^\s*[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-.]+\.[A-Za-z]{2,}\s*$")
+_EMAIL_RE = re.compile(r"^\s*[A-Za-z0-9._%+\-À-ÖØ-öø-ɏ]+@[A-Za-z0-9\-.]+\.[A-Za-z]{2,}\s*$")
 _PHONE_RE = re.compile(r"^\s*(?:\+31|0031|0)[ \-]?(?:\(0\)[ \-]?)?[1-9](?:[ \-]?[0-9]){8}\s*$")
 _POSTCODE_RE = re.compile(r"^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$")
 _ID_RE = re.compile(r"^\s*[A-Za-z]{0,6}[-_/]?\d{3,}\s*$")

@@ -240,7 +240,8 @@ def run(
     if key is None:
         raise ExportError(out_dir, "geen sleutel voor de schuilnamen")
 
-    scrub = TextScrub(name_index(files, plan), use_deduce=use_deduce, progress=progress.texts_done)
+    scrub = TextScrub(name_index(files, plan), use_deduce=use_deduce, progress=progress.texts_done,
+                      owners=owner_tokens(files, plan))
     progress.texts_total(sum(len(f.frame) for f in files for c, cp in plan.for_file(f.name).kolommen.items()
                              if cp.actie == "redigeer" and c in f.frame.columns))
     progress.phase("Bewerken en vrije tekst opschonen")
@@ -315,6 +316,56 @@ def row_order(key: bytes, file_name: str, n: int) -> np.ndarray:
     """A keyed shuffle: the same key gives the same order, and the order says nothing about the export's."""
     seed = hmac.new(key, b"volgorde\x1f" + file_name.encode("utf-8"), hashlib.sha256).digest()
     return np.random.default_rng(np.frombuffer(seed, dtype=np.uint64)).permutation(n)
+
+
+def _key_values(frame: pd.DataFrame, column: str, kind: str) -> np.ndarray:
+    values = frame[column].astype(str).str.strip()
+    if kind == "bsn":
+        values = values.str.replace(r"[^0-9]", "", regex=True).str.zfill(9)
+    return values.str.upper().to_numpy(dtype=object)
+
+
+def owner_tokens(files: list[SourceFile], plan: Plan) -> dict[str, list]:
+    """Per file with free text: for each row, the name tokens of the person the row is about.
+
+    A row's person is found through the file's own name columns, or through a pseudonymised key
+    column (klantnummer, BSN) shared with a file that has name columns. Those names are then
+    removed from the row's free text in any case, also where they are ordinary Dutch words.
+    """
+    from activering.anonimisering.freetext import own_name_tokens
+
+    by_key: dict[str, dict[str, frozenset]] = {}
+    own_rows: dict[str, list] = {}
+    for f in files:
+        fplan = plan.for_file(f.name)
+        name_columns = [c for c, cp in fplan.kolommen.items() if cp.soort == "naam" and c in f.frame.columns]
+        if not name_columns or len(f.frame) == 0:
+            continue
+        cells = zip(*(f.frame[c].astype(str).tolist() for c in name_columns))
+        rows = [own_name_tokens(values) for values in cells]
+        own_rows[f.name] = rows
+        for column, cp in fplan.kolommen.items():
+            if cp.actie == "pseudonimiseer" and column in f.frame.columns:
+                table = by_key.setdefault(cp.sleutel or column, {})
+                for key, tokens in zip(_key_values(f.frame, column, cp.soort), rows):
+                    if key:
+                        table[key] = table.get(key, frozenset()) | tokens
+    owners: dict[str, list] = {}
+    for f in files:
+        fplan = plan.for_file(f.name)
+        if not any(cp.actie == "redigeer" for cp in fplan.kolommen.values()) or len(f.frame) == 0:
+            continue
+        rows = list(own_rows.get(f.name, [frozenset()] * len(f.frame)))
+        for column, cp in fplan.kolommen.items():
+            table = by_key.get(cp.sleutel or column) if cp.actie == "pseudonimiseer" else None
+            if table and column in f.frame.columns:
+                for i, key in enumerate(_key_values(f.frame, column, cp.soort)):
+                    found = table.get(key)
+                    if found:
+                        rows[i] = rows[i] | found
+        if any(rows):
+            owners[f.name] = rows
+    return owners
 
 
 def name_index(files: list[SourceFile], plan: Plan):

@@ -276,6 +276,7 @@ class TextScrub:
     names: object = None  # a freetext.NameIndex, or None
     use_deduce: bool = True
     progress: object = None  # called with the number of texts done
+    owners: dict = field(default_factory=dict)  # file name → per row the name tokens of the person it is about
 
 
 def transform_file(source: SourceFile, fplan: FilePlan, plan: Plan, key: bytes, scrub: TextScrub | None = None) -> FileResult:
@@ -346,6 +347,13 @@ def _transform_column(result: FileResult, column: str, cplan: ColumnPlan, array:
             return pseudonymise(array, key, cplan.sleutel or column, cplan.soort, result.source.path, column), None
         case "redigeer":
             out, counts = scrub_text(array, scrub)
+            owners = scrub.owners.get(result.source.name)
+            if owners is not None:
+                from activering.anonimisering.freetext import scrub_own_names
+
+                out, own = scrub_own_names(out, owners)
+                if own:
+                    counts["naam_eigen"] = counts.get("naam_eigen", 0) + own
             result.redactions[column] = counts
             return out, None
         case "klasse" | "afronden":
