@@ -15,7 +15,8 @@ setup: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
 	@command -v $(UV) >/dev/null || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
 	$(UV) sync --frozen --compile-bytecode
-	$(UV) run --frozen python -c "import logging; logging.disable(logging.INFO); from deduce import Deduce; Deduce()"
+	@# deduce (names in free text) builds its lookup structures once (≈75 s) into the user cache folder
+	$(UV) run --frozen python -c "from activering.anonimisering.freetext import get_deduce; get_deduce()"
 	$(UV) run --frozen python -m compileall -q src
 	@touch $@
 

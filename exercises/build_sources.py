@@ -15,6 +15,10 @@ Conventions (checked by tests/test_assignments.py):
 * after each answer come graded test cells: the visible part checks type, shape and sanity only
   (never the answer itself, nor a hash of it); the part between ``### BEGIN HIDDEN TESTS`` and
   ``### END HIDDEN TESTS`` reloads the data and recomputes the expected value on its own route;
+* a test that needs a column or table a trainer's own anonymised export may lack (``nodig=...``) runs
+  inside ``if beschikbaar(...):``; on such data it is skipped with one Dutch line ("Deze test heeft de
+  tabel sancties nodig; die zit niet in jouw data."), on the synthetic data it always runs. Shapes are
+  checked against the data (one row per gemeente in ``clients``), so a smaller export fits too;
 * reflection answers are graded by hand with the rubric in ``grading/rubrics/<opdracht>.yml``;
 * the notebooks are written without outputs.
 """
@@ -77,9 +81,20 @@ def antwoord(grade_id: str, code: str):
     return cell
 
 
-def toets(grade_id: str, points: int, code: str):
-    """A graded, read-only test cell."""
-    cell = new_code_cell(_clean(code), metadata=_meta(grade_id, grade=True, solution=False, locked=True, points=points))
+def _nodig(code: str, nodig: tuple[str, ...], precisie: str | None) -> str:
+    """Run ``code`` only when the data have the columns in ``nodig`` (always so for the synthetic data);
+    otherwise ``beschikbaar`` prints one Dutch line saying which column is missing and the test is skipped."""
+    if not nodig:
+        return _clean(code)
+    args = ", ".join(repr(n) for n in nodig) + (f", precisie={precisie!r}" if precisie else "")
+    body = textwrap.indent(_clean(code), "    ")
+    return f'# Op eigen data zonder deze gegevens wordt deze test overgeslagen (met een melding).\nif beschikbaar({args}, wat="Deze test"):\n{body}'
+
+
+def toets(grade_id: str, points: int, code: str, nodig: tuple[str, ...] = (), precisie: str | None = None):
+    """A graded, read-only test cell; with ``nodig`` it only runs when the data have those columns."""
+    cell = new_code_cell(_nodig(code, nodig, precisie),
+                         metadata=_meta(grade_id, grade=True, solution=False, locked=True, points=points))
     cell.id = grade_id
     return cell
 
@@ -91,20 +106,20 @@ def reflectie(grade_id: str, points: int, model_answer: str):
     return cell
 
 
-def per_gemeente_vorm(grade_id: str, name: str, wat: str, bereik: str, melding: str):
-    """The shape test of a 'one number per gemeente' question (1 point): a Series of three values,
-    each satisfying ``bereik`` (a condition on ``v``)."""
+def per_gemeente_vorm(grade_id: str, name: str, wat: str, bereik: str, melding: str, nodig: tuple[str, ...] = ()):
+    """The shape test of a 'one number per gemeente' question (1 point): a Series with one value for
+    each gemeente in ``clients`` (three in the synthetic data), each satisfying ``bereik`` (a condition on ``v``)."""
     return toets(grade_id, 1, f"""
         assert isinstance({name}, pd.Series), "{name} moet een pandas Series zijn"
-        assert len({name}) == 3, "verwacht één {wat} per gemeente"
-        assert all({bereik} for v in {name}), "{melding}"
+        assert len({name}.dropna()) == clients["gemeente"].nunique(), "verwacht één {wat} per gemeente"
+        assert all({bereik} for v in {name}.dropna()), "{melding}"
         print("Vorm in orde.")
-        """)
+        """, nodig)
 
 
-def percentage_vorm(grade_id: str, name: str):
+def percentage_vorm(grade_id: str, name: str, nodig: tuple[str, ...] = ()):
     """The shape test every 'percentage per gemeente' question shares."""
-    return per_gemeente_vorm(grade_id, name, "percentage", "0 <= float(v) <= 100", "een percentage ligt tussen 0 en 100")
+    return per_gemeente_vorm(grade_id, name, "percentage", "0 <= float(v) <= 100", "een percentage ligt tussen 0 en 100", nodig)
 
 
 WERKWIJZE = """
@@ -164,7 +179,7 @@ def caseload_verkennen() -> list:
         tekst("werkwijze", WERKWIJZE + DATA_NOOT),
         vaste_code("data", """
             import pandas as pd
-            from activering.data import load_table
+            from activering.data import beschikbaar, load_table
 
             clients = load_table("clients")              # één rij per cliënt op 1 januari 2010
             klantmanagers = load_table("klantmanagers")  # één rij per klantmanager, met de caseload
@@ -223,22 +238,22 @@ def caseload_verkennen() -> list:
             """),
         toets("test_caseload_vorm", 1, """
             assert isinstance(gemiddelde_caseload, pd.Series), "gemiddelde_caseload moet een pandas Series zijn"
-            assert set(map(str, gemiddelde_caseload.index)) == {"interventionist", "regisseur", "administrateur"}, \\
-                "de index moet de drie varianten bevatten"
+            assert set(map(str, gemiddelde_caseload.index)) == set(klantmanagers["variant"].dropna().astype(str)), \\
+                "de index moet de varianten bevatten (in de cursusdata alle drie)"
             print("Vorm in orde.")
-            """),
+            """, nodig=("klantmanagers.variant", "klantmanagers.caseload"), precisie="getal"),
         toets("test_caseload_waarde", 2, """
             # Een gemiddelde ligt altijd tussen de kleinste en de grootste caseload.
             _laag, _hoog = klantmanagers["caseload"].min(), klantmanagers["caseload"].max()
             assert all(_laag <= float(v) <= _hoog for v in gemiddelde_caseload), "een gemiddelde valt buiten het mogelijke bereik"
             ### BEGIN HIDDEN TESTS
             _km = load_table("klantmanagers")
-            for _v in ["interventionist", "regisseur", "administrateur"]:
+            for _v in set(_km["variant"].dropna().astype(str)):
                 _waarden = _km.loc[_km["variant"].astype(str) == _v, "caseload"].to_numpy(dtype=float)
                 assert abs(float(gemiddelde_caseload[_v]) - _waarden.sum() / len(_waarden)) < 0.06, \\
                     "het gemiddelde klopt niet voor een variant"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("klantmanagers.variant", "klantmanagers.caseload"), precisie="getal"),
         # --- vraag 3 ---------------------------------------------------------------------------
         tekst("vraag_kansrijk", """
             ## Vraag 3 – Hoeveel cliënten gelden als kansrijk? (3 punten)
@@ -257,7 +272,7 @@ def caseload_verkennen() -> list:
             ### END SOLUTION
             kansrijk_pct
             """),
-        percentage_vorm("test_kansrijk_vorm", "kansrijk_pct"),
+        percentage_vorm("test_kansrijk_vorm", "kansrijk_pct", nodig=("clients.kansgroep",)),
         toets("test_kansrijk_waarde", 2, """
             assert float(kansrijk_pct.max()) > 1, "gebruik procenten (0-100), geen fracties (0-1)"
             ### BEGIN HIDDEN TESTS
@@ -267,7 +282,7 @@ def caseload_verkennen() -> list:
                 _pct = 100 * sum(str(k) == "kansrijk" for k in _rijen["kansgroep"]) / len(_rijen)
                 assert abs(float(kansrijk_pct[_g]) - _pct) < 0.06, "het percentage klopt niet voor een gemeente"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("clients.kansgroep",)),
         # --- vraag 4 ---------------------------------------------------------------------------
         tekst("vraag_per_km", """
             ## Vraag 4 – Caseloads per klantmanager (3 punten)
@@ -332,23 +347,24 @@ def caseload_verkennen() -> list:
             """),
         toets("test_treden_vorm", 1, """
             assert isinstance(treden_per_gemeente, pd.DataFrame), "treden_per_gemeente moet een DataFrame zijn"
-            assert treden_per_gemeente.shape == (3, 5), "verwacht 3 rijen (gemeenten) en 5 kolommen (treden)"
+            assert treden_per_gemeente.shape == (clients["gemeente"].nunique(), clients["trede"].nunique()), \\
+                "verwacht een rij per gemeente en een kolom per trede (in de cursusdata 3 rijen en 5 kolommen)"
             _rijsom = treden_per_gemeente.sum(axis=1)
             assert all(abs(float(s) - 100) < 0.5 for s in _rijsom), "elke rij moet optellen tot 100 procent"
             print("Vorm in orde.")
-            """),
+            """, nodig=("clients.trede",)),
         toets("test_treden_waarde", 2, """
             # Verborgen test: de percentages worden per gemeente en trede nagerekend.
             assert isinstance(treden_per_gemeente, pd.DataFrame)
             ### BEGIN HIDDEN TESTS
             _c = load_table("clients")
             for _g in _c["gemeente"].astype(str).unique():
-                _tredes = [int(t) for t in _c.loc[_c["gemeente"].astype(str) == _g, "trede"]]
-                for _t in range(1, 6):
+                _tredes = list(_c.loc[_c["gemeente"].astype(str) == _g, "trede"].dropna())
+                for _t in set(_c["trede"].dropna()):
                     _pct = 100 * _tredes.count(_t) / len(_tredes)
                     assert abs(float(treden_per_gemeente.loc[_g, _t]) - _pct) < 0.06, "een percentage klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("clients.trede",)),
         # --- reflectie -------------------------------------------------------------------------
         tekst("vraag_reflectie", """
             ## Vraag 6 – Reflectie: wat zegt de omvang van een caseload? (4 punten, nagekeken met een rubric)
@@ -414,7 +430,7 @@ def sancties_in_cijfers() -> list:
         vaste_code("data", """
             import pandas as pd
             import altair as alt
-            from activering.data import load_table
+            from activering.data import beschikbaar, load_table
 
             clients = load_table("clients")                # één rij per cliënt
             sancties = load_table("sancties")              # één rij per maatregel (ook waarschuwingen) in 2010
@@ -446,7 +462,7 @@ def sancties_in_cijfers() -> list:
             assert {"sanctie_id", "gemeente", "trede"} <= set(sancties_gem.columns), "kolommen ontbreken"
             assert sancties_gem["gemeente"].notna().all(), "er zijn maatregelen zonder gemeente"
             print("Vorm in orde.")
-            """),
+            """, nodig=("sancties",)),
         toets("test_koppelen_waarde", 1, """
             # Verborgen test: de gemeente van elke maatregel wordt nagekeken.
             assert isinstance(sancties_gem, pd.DataFrame)
@@ -458,7 +474,7 @@ def sancties_in_cijfers() -> list:
             _gevonden = dict(zip(sancties_gem["sanctie_id"].astype(str), sancties_gem["gemeente"].astype(str)))
             assert _gevonden == _verwacht, "niet elke maatregel heeft de juiste gemeente"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("sancties",)),
         # --- vraag 2 ---------------------------------------------------------------------------
         tekst("vraag_graad", """
             ## Vraag 2 – Sanctiegraad per 100 cliënten (3 punten)
@@ -478,7 +494,8 @@ def sancties_in_cijfers() -> list:
             ### END SOLUTION
             sanctiegraad
             """),
-        per_gemeente_vorm("test_graad_vorm", "sanctiegraad", "waarde", "float(v) >= 0", "een sanctiegraad kan niet negatief zijn"),
+        per_gemeente_vorm("test_graad_vorm", "sanctiegraad", "waarde", "float(v) >= 0", "een sanctiegraad kan niet negatief zijn",
+                          nodig=("sancties", "clients.trede")),
         toets("test_graad_waarde", 2, """
             # Verborgen test: de graad wordt per gemeente nagerekend.
             assert isinstance(sanctiegraad, pd.Series)
@@ -491,7 +508,7 @@ def sancties_in_cijfers() -> list:
                 _noemer = int(((_c["gemeente"].astype(str) == _g) & (_c["trede"] > 1)).sum())
                 assert abs(float(sanctiegraad[_g]) - 100 * _teller / _noemer) < 0.06, "de graad klopt niet voor een gemeente"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("sancties", "clients.trede")),
         # --- vraag 3 ---------------------------------------------------------------------------
         tekst("vraag_waarschuwing", """
             ## Vraag 3 – Hoe vaak is het een waarschuwing? (2 punten)
@@ -505,7 +522,7 @@ def sancties_in_cijfers() -> list:
             ### END SOLUTION
             waarschuwing_pct
             """),
-        percentage_vorm("test_waarschuwing_vorm", "waarschuwing_pct"),
+        percentage_vorm("test_waarschuwing_vorm", "waarschuwing_pct", nodig=("sancties.waarschuwing",)),
         toets("test_waarschuwing_waarde", 1, """
             # Verborgen test: de percentages worden nagerekend.
             assert isinstance(waarschuwing_pct, pd.Series)
@@ -520,7 +537,7 @@ def sancties_in_cijfers() -> list:
                 assert abs(float(waarschuwing_pct[_g]) - 100 * sum(_lijst) / len(_lijst)) < 0.06, \\
                     "het percentage klopt niet voor een gemeente"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("sancties.waarschuwing",)),
         # --- vraag 4 ---------------------------------------------------------------------------
         tekst("vraag_hoogte", """
             ## Vraag 4 – Hoe zwaar is een echte maatregel? (3 punten)
@@ -545,7 +562,7 @@ def sancties_in_cijfers() -> list:
             assert all(0 < float(v) <= 100 for v in gemiddelde_korting_pct.dropna()), \\
                 "zonder waarschuwingen ligt een gemiddelde korting boven 0 en hoogstens op 100 procent"
             print("Vorm in orde.")
-            """),
+            """, nodig=("sancties.waarschuwing", "sancties.hoogte_pct"), precisie="getal"),
         toets("test_hoogte_waarde", 2, """
             # Verborgen test: de gemiddelden worden nagerekend.
             assert isinstance(gemiddelde_korting_pct, pd.Series)
@@ -562,7 +579,7 @@ def sancties_in_cijfers() -> list:
                 assert abs(float(gemiddelde_korting_pct[_g]) - sum(_lijst) / len(_lijst)) < 0.06, \\
                     "het gemiddelde klopt niet voor een gemeente"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("sancties.waarschuwing", "sancties.hoogte_pct"), precisie="getal"),
         # --- vraag 5 ---------------------------------------------------------------------------
         tekst("vraag_grafiek", """
             ## Vraag 5 – Een grafiek van de sanctiegraad (3 punten)
@@ -590,7 +607,7 @@ def sancties_in_cijfers() -> list:
             _mark = _spec["mark"]["type"] if isinstance(_spec["mark"], dict) else _spec["mark"]
             assert _mark == "bar", "maak een staafdiagram (mark_bar)"
             print("Vorm in orde.")
-            """),
+            """, nodig=("sancties", "clients.trede")),
         toets("test_grafiek_waarde", 2, """
             # Verborgen test: de grafiek toont de gemeenten en hun sanctiegraad.
             assert isinstance(grafiek, alt.Chart)
@@ -605,7 +622,7 @@ def sancties_in_cijfers() -> list:
                 _rijen = [_r for _ds in _spec["datasets"].values() for _r in _ds]
             else:
                 _rijen = _spec["data"]["values"]
-            _getoond = {str(_r["gemeente"]): float(_r[_waardeveld]) for _r in _rijen}
+            _getoond = {str(_r["gemeente"]): float(_r[_waardeveld]) for _r in _rijen if _r[_waardeveld] is not None}
             _c = load_table("clients")
             _s = load_table("sancties")
             _gemeente_van = dict(zip(_c["client_id"].astype(str), _c["gemeente"].astype(str)))
@@ -614,7 +631,7 @@ def sancties_in_cijfers() -> list:
                 _noemer = int(((_c["gemeente"].astype(str) == _g) & (_c["trede"] > 1)).sum())
                 assert abs(_getoond[_g] - 100 * _teller / _noemer) < 0.06, "de grafiek toont niet de juiste graad"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("sancties", "clients.trede")),
         # --- reflectie -------------------------------------------------------------------------
         tekst("vraag_reflectie", """
             ## Vraag 6 – Reflectie: zeggen deze cijfers iets over rechtvaardigheid? (5 punten, nagekeken met een rubric)
@@ -685,7 +702,7 @@ def diagnose_en_trede() -> list:
         tekst("werkwijze", WERKWIJZE + DATA_NOOT),
         vaste_code("data", """
             import pandas as pd
-            from activering.data import load_table
+            from activering.data import beschikbaar, load_table
 
             clients = load_table("clients")      # één rij per cliënt, met trede en uitkeringsduur
             trajecten = load_table("trajecten")  # trajecten die in 2010 starten
@@ -707,20 +724,21 @@ def diagnose_en_trede() -> list:
             """),
         toets("test_verdeling_vorm", 1, """
             assert isinstance(verdeling_trede, pd.Series), "verdeling_trede moet een pandas Series zijn"
-            assert [int(t) for t in verdeling_trede.index] == [1, 2, 3, 4, 5], "de index moet de treden 1 tot en met 5 zijn, oplopend"
+            assert list(verdeling_trede.index) == sorted(clients["trede"].dropna().unique()), \\
+                "de index moet de treden zijn, oplopend (in de cursusdata 1 tot en met 5)"
             assert abs(float(verdeling_trede.sum()) - 100) < 0.5, "de percentages moeten optellen tot 100"
             print("Vorm in orde.")
-            """),
+            """, nodig=("clients.trede",)),
         toets("test_verdeling_waarde", 1, """
             # Verborgen test: de percentages worden nagerekend.
             assert isinstance(verdeling_trede, pd.Series)
             ### BEGIN HIDDEN TESTS
-            _tredes = [int(t) for t in load_table("clients")["trede"]]
-            for _t in range(1, 6):
+            _tredes = list(load_table("clients")["trede"].dropna())
+            for _t in set(_tredes):
                 assert abs(float(verdeling_trede[_t]) - 100 * _tredes.count(_t) / len(_tredes)) < 0.06, \\
                     "een percentage klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("clients.trede",)),
         # --- vraag 2 ---------------------------------------------------------------------------
         tekst("vraag_mediaan", """
             ## Vraag 2 – Hoe lang al in de uitkering? (2 punten)
@@ -739,22 +757,23 @@ def diagnose_en_trede() -> list:
             """),
         toets("test_mediaan_vorm", 1, """
             assert isinstance(mediane_duur, pd.Series), "mediane_duur moet een pandas Series zijn"
-            assert sorted(int(t) for t in mediane_duur.index) == [1, 2, 3, 4, 5], "verwacht één waarde per trede"
+            assert sorted(mediane_duur.dropna().index) == sorted(clients["trede"].dropna().unique()), "verwacht één waarde per trede"
             _max = clients["uitkeringsduur_maanden"].max()
-            assert all(0 <= float(v) <= _max for v in mediane_duur), "een mediaan valt buiten het mogelijke bereik"
+            assert all(0 <= float(v) <= _max for v in mediane_duur.dropna()), "een mediaan valt buiten het mogelijke bereik"
             print("Vorm in orde.")
-            """),
+            """, nodig=("clients.trede", "clients.uitkeringsduur_maanden"), precisie="getal"),
         toets("test_mediaan_waarde", 1, """
             # Verborgen test: de medianen worden nagerekend.
             assert isinstance(mediane_duur, pd.Series)
             ### BEGIN HIDDEN TESTS
             import statistics as _st
             _c = load_table("clients")
-            for _t in range(1, 6):
-                _duren = [int(d) for d, tr in zip(_c["uitkeringsduur_maanden"], _c["trede"]) if int(tr) == _t]
+            _bekend = _c.dropna(subset=["trede", "uitkeringsduur_maanden"])
+            for _t in set(_bekend["trede"]):
+                _duren = [int(d) for d, tr in zip(_bekend["uitkeringsduur_maanden"], _bekend["trede"]) if tr == _t]
                 assert abs(float(mediane_duur[_t]) - _st.median(_duren)) < 0.06, "een mediaan klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("clients.trede", "clients.uitkeringsduur_maanden"), precisie="getal"),
         # --- vraag 3 ---------------------------------------------------------------------------
         tekst("vraag_kruistabel", """
             ## Vraag 3 – Trede en duur in één tabel (3 punten)
@@ -771,24 +790,26 @@ def diagnose_en_trede() -> list:
             """),
         toets("test_kruistabel_vorm", 1, """
             assert isinstance(duur_per_trede, pd.DataFrame), "duur_per_trede moet een DataFrame zijn"
-            assert duur_per_trede.shape == (5, 4), "verwacht 5 rijen (treden) en 4 kolommen (duurklassen)"
+            assert duur_per_trede.shape == (clients["trede"].nunique(), clients["uitkeringsduur_klasse"].nunique()), \\
+                "verwacht een rij per trede en een kolom per duurklasse (in de cursusdata 5 rijen en 4 kolommen)"
             assert all(abs(float(s) - 100) < 0.5 for s in duur_per_trede.sum(axis=1)), "elke rij moet optellen tot 100"
             print("Vorm in orde.")
-            """),
+            """, nodig=("clients.trede", "clients.uitkeringsduur_klasse")),
         toets("test_kruistabel_waarde", 2, """
             # Verborgen test: de percentages worden per trede en duurklasse nagerekend.
             assert isinstance(duur_per_trede, pd.DataFrame)
             ### BEGIN HIDDEN TESTS
             from collections import Counter
             _c = load_table("clients")
-            _paren = Counter(zip((int(t) for t in _c["trede"]), _c["uitkeringsduur_klasse"].astype(str)))
-            _per_trede = Counter(int(t) for t in _c["trede"])
-            for _t in range(1, 6):
-                for _k in ["<1 jaar", "1-2 jaar", "2-5 jaar", "5+ jaar"]:
+            _c = _c.dropna(subset=["trede", "uitkeringsduur_klasse"])
+            _paren = Counter(zip(_c["trede"], _c["uitkeringsduur_klasse"].astype(str)))
+            _per_trede = Counter(_c["trede"])
+            for _t in set(_c["trede"]):
+                for _k in set(_c["uitkeringsduur_klasse"].astype(str)):
                     _pct = 100 * _paren[(_t, _k)] / _per_trede[_t]
                     assert abs(float(duur_per_trede.loc[_t, _k]) - _pct) < 0.06, "een percentage klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("clients.trede", "clients.uitkeringsduur_klasse")),
         # --- vraag 4 ---------------------------------------------------------------------------
         tekst("vraag_trajecten", """
             ## Vraag 4 – Welke trajecten bij welke trede? (3 punten)
@@ -810,7 +831,7 @@ def diagnose_en_trede() -> list:
             assert set(map(str, trajecten_trede.columns)) <= set(trajecten["soort"].cat.categories), \\
                 "de kolommen moeten soorten traject zijn"
             print("Vorm in orde.")
-            """),
+            """, nodig=("trajecten", "clients.trede")),
         toets("test_trajecten_waarde", 2, """
             # Verborgen test: de aantallen worden per trede en soort nagerekend.
             assert isinstance(trajecten_trede, pd.DataFrame)
@@ -824,7 +845,7 @@ def diagnose_en_trede() -> list:
             for _sleutel in set(_telling) | set(_tabel):
                 assert _tabel.get(_sleutel, 0) == _telling.get(_sleutel, 0), "een aantal klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("trajecten", "clients.trede")),
         # --- vraag 5 ---------------------------------------------------------------------------
         tekst("vraag_deelname", """
             ## Vraag 5 – Wie krijgt een traject? (3 punten)
@@ -843,7 +864,7 @@ def diagnose_en_trede() -> list:
             ### END SOLUTION
             deelname_pct
             """),
-        percentage_vorm("test_deelname_vorm", "deelname_pct"),
+        percentage_vorm("test_deelname_vorm", "deelname_pct", nodig=("trajecten", "clients.trede")),
         toets("test_deelname_waarde", 2, """
             assert float(deelname_pct.max()) > 1, "gebruik procenten (0-100), geen fracties (0-1)"
             ### BEGIN HIDDEN TESTS
@@ -857,7 +878,7 @@ def diagnose_en_trede() -> list:
             for _g, (_ja, _alle) in _tellers.items():
                 assert abs(float(deelname_pct[_g]) - 100 * _ja / _alle) < 0.06, "het percentage klopt niet voor een gemeente"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("trajecten", "clients.trede"), precisie="getal"),
         # --- reflectie -------------------------------------------------------------------------
         tekst("vraag_reflectie", """
             ## Vraag 6 – Reflectie: wat vertelt een trede over de diagnose? (5 punten, nagekeken met een rubric)
@@ -932,7 +953,7 @@ def contact_en_uitstroom() -> list:
         tekst("werkwijze", WERKWIJZE + DATA_NOOT),
         vaste_code("data", """
             import pandas as pd
-            from activering.data import load_table
+            from activering.data import beschikbaar, load_table
 
             clients = load_table("clients")                  # één rij per cliënt op 1 januari 2010
             contactmomenten = load_table("contactmomenten")  # één rij per contact in 2010
@@ -992,7 +1013,8 @@ def contact_en_uitstroom() -> list:
             ### END SOLUTION
             gem_contact
             """),
-        per_gemeente_vorm("test_gemiddeld_vorm", "gem_contact", "waarde", "float(v) >= 0", "een gemiddeld aantal kan niet negatief zijn"),
+        per_gemeente_vorm("test_gemiddeld_vorm", "gem_contact", "waarde", "float(v) >= 0", "een gemiddeld aantal kan niet negatief zijn",
+                          nodig=("contactmomenten",)),
         toets("test_gemiddeld_waarde", 1, """
             # Verborgen test: de gemiddelden worden nagerekend, met cliënten zonder contact erbij.
             assert isinstance(gem_contact, pd.Series)
@@ -1008,7 +1030,7 @@ def contact_en_uitstroom() -> list:
             for _g, _n in _personen.items():
                 assert abs(float(gem_contact[_g]) - _contacten.get(_g, 0) / _n) < 0.06, "het gemiddelde klopt niet voor een gemeente"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("contactmomenten",)),
         # --- vraag 3 ---------------------------------------------------------------------------
         tekst("vraag_tijdreeks", """
             ## Vraag 3 – Contact door het jaar heen (3 punten)
@@ -1031,11 +1053,14 @@ def contact_en_uitstroom() -> list:
             """),
         toets("test_tijdreeks_vorm", 1, """
             assert isinstance(per_maand, pd.DataFrame), "per_maand moet een DataFrame zijn"
-            assert per_maand.shape == (12, 3), "verwacht 12 rijen (maanden) en 3 kolommen (gemeenten)"
-            assert sorted(int(m) for m in per_maand.index) == list(range(1, 13)), "de index moet de maanden 1 tot en met 12 zijn"
-            assert int(per_maand.to_numpy().sum()) == len(contactmomenten), "elk contact moet precies één keer geteld zijn"
+            _maanden = sorted(int(m) for m in contactmomenten["datum"].dt.month.dropna().unique())
+            assert per_maand.shape == (len(_maanden), clients["gemeente"].nunique()), \\
+                "verwacht een rij per maand en een kolom per gemeente (in de cursusdata 12 rijen en 3 kolommen)"
+            assert sorted(int(m) for m in per_maand.index) == _maanden, "de index moet de maandnummers zijn (1 tot en met 12)"
+            assert int(per_maand.to_numpy().sum()) == int(contactmomenten["datum"].notna().sum()), \\
+                "elk contact moet precies één keer geteld zijn"
             print("Vorm in orde.")
-            """),
+            """, nodig=("contactmomenten.datum",), precisie="maand"),
         toets("test_tijdreeks_waarde", 2, """
             # Verborgen test: de aantallen worden per maand en gemeente nagerekend.
             assert isinstance(per_maand, pd.DataFrame)
@@ -1044,11 +1069,11 @@ def contact_en_uitstroom() -> list:
             _c = load_table("clients")
             _gemeente_van = dict(zip(_c["client_id"].astype(str), _c["gemeente"].astype(str)))
             _cm = load_table("contactmomenten")
-            _telling = Counter((d.month, _gemeente_van[str(k)]) for d, k in zip(_cm["datum"], _cm["client_id"]))
+            _telling = Counter((d.month, _gemeente_van[str(k)]) for d, k in zip(_cm["datum"], _cm["client_id"]) if not pd.isna(d))
             for (_m, _g), _n in _telling.items():
                 assert int(per_maand.loc[_m, _g]) == _n, "een aantal klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("contactmomenten.datum",), precisie="maand"),
         # --- vraag 4 ---------------------------------------------------------------------------
         tekst("vraag_uitstroom", """
             ## Vraag 4 – Uitstroom en uitstroom naar werk (3 punten)
@@ -1073,13 +1098,13 @@ def contact_en_uitstroom() -> list:
         toets("test_uitstroom_vorm", 1, """
             assert isinstance(uitstroom_pct, pd.DataFrame), "uitstroom_pct moet een DataFrame zijn"
             assert {"uitstroom", "naar_werk"} <= set(uitstroom_pct.columns), "de kolommen uitstroom en naar_werk ontbreken"
-            assert len(uitstroom_pct) == 3, "verwacht één rij per gemeente"
+            assert len(uitstroom_pct) == clients["gemeente"].nunique(), "verwacht één rij per gemeente"
             assert ((uitstroom_pct[["uitstroom", "naar_werk"]] >= 0) & (uitstroom_pct[["uitstroom", "naar_werk"]] <= 100)).all().all(), \\
                 "een percentage ligt tussen 0 en 100"
             assert (uitstroom_pct["naar_werk"] <= uitstroom_pct["uitstroom"] + 1e-9).all(), \\
                 "uitstroom naar werk kan niet groter zijn dan alle uitstroom"
             print("Vorm in orde.")
-            """),
+            """, nodig=("uitstroom",)),
         toets("test_uitstroom_waarde", 2, """
             # Verborgen test: beide percentages worden per gemeente nagerekend.
             assert isinstance(uitstroom_pct, pd.DataFrame)
@@ -1095,7 +1120,7 @@ def contact_en_uitstroom() -> list:
                 assert abs(float(uitstroom_pct.loc[_g, "uitstroom"]) - 100 * _uit / _alle) < 0.06, "uitstroom klopt niet"
                 assert abs(float(uitstroom_pct.loc[_g, "naar_werk"]) - 100 * _werk / _alle) < 0.06, "naar_werk klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("uitstroom",)),
         # --- vraag 5 ---------------------------------------------------------------------------
         tekst("vraag_vergelijking", """
             ## Vraag 5 – Hebben uitgestroomde cliënten meer contact gehad? (3 punten)
@@ -1119,10 +1144,10 @@ def contact_en_uitstroom() -> list:
         toets("test_vergelijking_vorm", 1, """
             assert isinstance(contact_naar_uitstroom, pd.DataFrame), "contact_naar_uitstroom moet een DataFrame zijn"
             assert {"uitgestroomd", "gebleven"} <= set(contact_naar_uitstroom.columns), "de kolommen uitgestroomd en gebleven ontbreken"
-            assert len(contact_naar_uitstroom) == 3, "verwacht één rij per gemeente"
+            assert len(contact_naar_uitstroom) == clients["gemeente"].nunique(), "verwacht één rij per gemeente"
             assert (contact_naar_uitstroom[["uitgestroomd", "gebleven"]] >= 0).all().all(), "een gemiddeld aantal kan niet negatief zijn"
             print("Vorm in orde.")
-            """),
+            """, nodig=("uitstroom",)),
         toets("test_vergelijking_waarde", 2, """
             # Verborgen test: de gemiddelden worden per gemeente en groep nagerekend.
             assert isinstance(contact_naar_uitstroom, pd.DataFrame)
@@ -1140,7 +1165,7 @@ def contact_en_uitstroom() -> list:
                 assert abs(float(contact_naar_uitstroom.loc[_g, _groep]) - _som[(_g, _groep)] / _aantal) < 0.06, \\
                     "een gemiddelde klopt niet"
             ### END HIDDEN TESTS
-            """),
+            """, nodig=("uitstroom",)),
         # --- reflectie -------------------------------------------------------------------------
         tekst("vraag_reflectie", """
             ## Vraag 6 – Reflectie: wat kan contactfrequentie verklaren? (5 punten, nagekeken met een rubric)

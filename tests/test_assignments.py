@@ -114,7 +114,9 @@ def test_source_has_no_outputs_and_valid_metadata(name):
     assert intro.cell_type == "markdown" and intro.source.startswith("# Opdracht")
     assert CITATION.search(intro.source), f"{name}: de inleiding verwijst niet naar de bron met vindplaats"
     setup = [c for c in nb.cells if c.cell_type == "code" and not _meta(c).get("solution") and not _meta(c).get("grade")]
-    assert setup and "from activering.data import load_table" in setup[0].source
+    assert setup and re.search(r"^from activering\.data import (\w+, )*load_table\b", setup[0].source, flags=re.M)
+    # The data cell also imports beschikbaar: tests that need a column a trainer's own export lacks skip with a message.
+    assert re.search(r"^from activering\.data import .*\bbeschikbaar\b", setup[0].source, flags=re.M)
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -139,6 +141,7 @@ def test_answers_tests_and_rubric(name):
         for test in following:
             visible = HIDDEN.sub("", test.source)
             assert "assert" in visible, f"{name}/{test.id}: de zichtbare test controleert niets"
+            compile(visible, f"{name}/{test.id}", "exec")  # what students get must still be valid Python
             # Visible tests check form and sanity, never the answer itself or a hash of it.
             assert not re.search(r"hashlib|sha\d|md5|\.hexdigest", test.source), f"{name}/{test.id}: hash in test"
             assert not re.search(r"==\s*-?\d+\.\d+", visible), f"{name}/{test.id}: vergelijkt met een vast getal"

@@ -429,3 +429,132 @@ def test_cli_genereer_writes_loadable_data(tmp_path):
     write_dataset(generate(400, 5), expected)
     for table in CB.tables:
         assert (out / table.file).read_bytes() == (expected / table.file).read_bytes()
+
+
+# --- real data: a converted export (activering data gebruik) ------------------------------------
+
+from activering.data import beschikbaarheid  # noqa: E402
+
+
+def _set_column(path: Path, column: str, values: list[str]) -> None:
+    """Overwrite one column of a CSV file, cycling through ``values``."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame[column] = [values[i % len(values)] for i in range(len(frame))]
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def _manifest(folder: Path, *, missing: dict[str, list[str]] | None = None, precision: dict | None = None,
+              absent_tables: tuple[str, ...] = ()) -> None:
+    tables = {}
+    for table in CB.tables:
+        columns = {}
+        for column in table.columns:
+            entry = {"status": "ontbreekt" if column.name in (missing or {}).get(table.name, []) else "gekoppeld"}
+            if (table.name, column.name) in (precision or {}):
+                entry["precisie"] = precision[(table.name, column.name)]
+            columns[column.name] = entry
+        tables[table.name] = {"bestand": None if table.name in absent_tables else table.file, "kolommen": columns}
+    beschikbaarheid.write_manifest(folder, tables, "test")
+
+
+@pytest.fixture
+def real_dir(broken_dir) -> Path:
+    """The shipped files with the forms an anonymiser writes, and a manifest that marks them real."""
+    clients = broken_dir / "clients.csv"
+    _set_column(clients, "leeftijdsklasse", ["<18", "18-26", "65+", "18-34", "55+", "*", "", "35-44"])
+    _set_column(clients, "geslacht", ["X", "man", "O", "onbekend", "*", "vrouw"])
+    _set_column(clients, "trede", ["6", "1", "*", "3", ""])
+    _set_column(clients, "startdatum", ["2009-03", "2009-K2", "2008", "*", "", "2007-05-14"])
+    _set_column(clients, "uitkeringsduur_maanden", ["0-11", "12-23", "60+", "*"])
+    _set_column(clients, "regio", ["35xx", "3xxx", "*", "Binnenstad"])
+    _set_column(broken_dir / "contactmomenten.csv", "datum", ["2010-03", "2010-11", "*"])
+    _manifest(broken_dir)
+    return broken_dir
+
+
+def test_strict_loader_still_rejects_generalised_values(real_dir):
+    (real_dir / beschikbaarheid.MANIFEST_NAME).unlink()  # the synthetic course data stay strict
+    with pytest.raises(DataFileError, match=r"clients\.csv, kolom '(leeftijdsklasse|geslacht|trede|startdatum|uitkeringsduur_maanden|regio)'"):
+        load_table("clients", real_dir)
+
+
+def test_real_data_accept_bands_suppression_and_own_categories(real_dir):
+    clients = load_table("clients", real_dir)
+    n = len(clients)
+    age = clients["leeftijdsklasse"]
+    order = list(age.cat.categories)
+    assert age.cat.ordered and order[0] == "<18" and order[-1] == "*"
+    assert order.index("55-64") < order.index("65+") and order.index("18-26") < order.index("18-34") < order.index("27-34")
+    assert age.isna().sum() == sum(1 for i in range(n) if i % 8 == 6)  # only the empty values are unknown
+    assert set(clients["geslacht"].dropna()) == {"X", "man", "O", "onbekend", "*", "vrouw"}
+    trede = clients["trede"]
+    assert 6 in set(trede.dropna())
+    assert int(trede.isna().sum()) == sum(1 for i in range(n) if i % 5 in (2, 4))  # '*' and '' are unknown, not guessed
+    assert len(clients[clients["trede"] >= 2]) == sum(1 for i in range(n) if i % 5 in (0, 3))  # a mask leaves them out
+    start = clients["startdatum"]
+    assert start.iloc[0] == pd.Timestamp("2009-03-01") and start.iloc[1] == pd.Timestamp("2009-04-01")
+    assert start.iloc[2] == pd.Timestamp("2008-01-01") and pd.isna(start.iloc[3]) and pd.isna(start.iloc[4])
+    assert start.iloc[5] == pd.Timestamp("2007-05-14")
+    duur = clients["uitkeringsduur_maanden"]  # bands stay bands: an ordered category, not a made-up number
+    assert isinstance(duur.dtype, pd.CategoricalDtype) and list(duur.cat.categories) == ["0-11", "12-23", "60+", "*"]
+    assert set(clients["regio"].dropna()) == {"35xx", "3xxx", "*", "Binnenstad"}
+    assert load_table("contactmomenten", real_dir)["datum"].dt.month.dropna().astype(int).isin([3, 11]).all()
+
+
+def test_real_data_still_reject_what_is_not_a_value(real_dir):
+    _set_column(real_dir / "contactmomenten.csv", "datum", ["2010-03", "gisteren"])
+    with pytest.raises(DataFileError, match=r"contactmomenten\.csv, kolom 'datum', regel 3: geen geldige datum.*'gisteren'"):
+        load_table("contactmomenten", real_dir)
+    _set_column(real_dir / "contactmomenten.csv", "datum", ["2010-03"])
+    _set_column(real_dir / "contactmomenten.csv", "contact_id", ["*"])  # a key must stay a key
+    with pytest.raises(DataFileError, match=r"contactmomenten\.csv, kolom 'contact_id'"):
+        load_table("contactmomenten", real_dir)
+
+
+@pytest.mark.parametrize(("values", "dtype", "expected"), [
+    (["2025-03-14", "2025-01-02"], "date", "dag"),
+    (["2025-03-14", "2025-03", "*"], "date", "maand"),
+    (["2025-K1", "2025-03"], "date", "kwartaal"),
+    (["2025", "2025-K1", ""], "date", "jaar"),
+    (["*", ""], "category", "weggelaten"),
+    (["1200.50", "*"], "float", None),
+    (["1000-1249", "1500+"], "float", "klasse"),
+    (["1", "6"], "integer", None),
+])
+def test_precision_of_a_column(values, dtype, expected):
+    assert beschikbaarheid.precision_of(dtype, values) == expected
+
+
+def test_beschikbaar_names_what_is_missing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ACTIVERING_DATA_DIR", str(tmp_path))
+    assert beschikbaarheid.missing("clients.trede", "sancties") == []  # no manifest: complete data
+    _manifest(tmp_path, missing={"clients": ["trede"], "contactmomenten": ["km_id"]}, absent_tables=("sancties",),
+              precision={("contactmomenten", "datum"): "maand", ("clients", "geslacht"): "weggelaten"})
+    assert beschikbaarheid.heeft("clients.gemeente", "contactmomenten.datum")
+    assert beschikbaarheid.heeft("contactmomenten.datum", precisie="maand")
+    assert not beschikbaarheid.heeft("contactmomenten.datum", precisie="dag")
+    assert not beschikbaarheid.beschikbaar("clients.trede")
+    assert capsys.readouterr().out.strip() == "Deze grafiek heeft de kolom trede nodig; die zit niet in jouw data."
+    problems = beschikbaarheid.missing("sancties", "clients.trede", "contactmomenten.km_id")
+    text = beschikbaarheid.message(problems, "Deze vraag")
+    assert text == ("Deze vraag heeft de tabel sancties en de kolommen trede en km_id in contactmomenten nodig; "
+                    "die zitten niet in jouw data.")
+    coarse = beschikbaarheid.message(beschikbaarheid.missing("contactmomenten.datum", precisie="dag"), precisie="dag")
+    assert "per dag" in coarse and "alleen per maand" in coarse and "niet in jouw data" in coarse
+    assert "weggelaten" in beschikbaarheid.message(beschikbaarheid.missing("clients.geslacht"))
+
+
+def test_real_data_numbers_with_a_decimal_point(real_dir):
+    _set_column(real_dir / "klantmanagers.csv", "caseload", ["80.0", "*", "120"])
+    caseload = load_table("klantmanagers", real_dir)["caseload"]
+    assert caseload.iloc[0] == 80 and pd.isna(caseload.iloc[1])
+    _set_column(real_dir / "klantmanagers.csv", "caseload", ["80.0", "120"])
+    assert str(load_table("klantmanagers", real_dir)["caseload"].dtype) == "Int64"
+    _set_column(real_dir / "klantmanagers.csv", "caseload", ["80.5", "120"])
+    assert load_table("klantmanagers", real_dir)["caseload"].iloc[0] == pytest.approx(80.5)
+
+
+def test_a_damaged_manifest_is_named_not_ignored(real_dir):
+    (real_dir / beschikbaarheid.MANIFEST_NAME).write_text("tabellen: [niet, goed\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"kolommen\.yml: onleesbaar"):
+        load_table("clients", real_dir)

@@ -82,3 +82,14 @@ def test_module_executes_as_notebook(path):
         if output.get("output_type") == "error"
     ]
     assert not errors
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_data_cells_ask_whether_the_data_have_what_they_need(path):
+    """On a trainer's own export a column can be missing: a cell that loads data asks first (beschikbaar/heeft),
+    so the page shows 'niet in jouw data' instead of an error or an empty chart."""
+    notebook = jupytext.read(path)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "load_table(" in cell.source:
+            assert re.search(r"^if (beschikbaar|heeft)\(", cell.source, flags=re.MULTILINE), (
+                f"{path.parent.name}: cel met load_table zonder beschikbaar(...): {cell.source[:80]!r}")

@@ -411,15 +411,43 @@ def get_deduce() -> Any:
     return _deduce_instance
 
 
+def deduce_cache_dir() -> Any:
+    """Where the built lookup structures of deduce are kept: our own cache folder, per deduce version.
+
+    Deduce's default cache lives in site-packages and is thrown away whenever a folder of its
+    source lists gets a newer time stamp (a byte-compile does that), after which every process
+    rebuilds it (≈75 s) and overwrites the file while others read it. In a folder of our own it is
+    checked only against the deduce version, and a lock makes one process build while others wait.
+    """
+    from importlib.metadata import version
+    from pathlib import Path
+
+    import platformdirs
+
+    base = os.environ.get("ACTIVERING_DEDUCE_CACHE") or platformdirs.user_cache_dir("activering")
+    return Path(base) / f"deduce-{version('deduce')}"
+
+
 def _build_deduce() -> Any:
+    import fcntl
+
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     previous_disable = logging.root.manager.disable
     logging.disable(logging.INFO)
+    cache = deduce_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
     try:
         from deduce import Deduce  # its import calls logging.basicConfig(level=DEBUG, stream=stdout)
 
-        return Deduce()
+        with open(cache / "bouwen.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one process builds the lookup structures, the others wait
+            try:
+                return Deduce(cache_path=cache)
+            except (EOFError, OSError, ValueError, __import__("pickle").UnpicklingError):
+                return Deduce(cache_path=cache, build_lookup_structs=True)  # a damaged cache file: build anew
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
     finally:
         for handler in root.handlers[:]:
             if handler not in handlers:

@@ -7,6 +7,11 @@ a data folder that conforms to the codebook (``MAP/cursusdata``), checks it with
 loader, and then points the course at it (:mod:`activering.data.databron`). Identifiers are
 renumbered into the codebook's forms (``SYN-000001`` …): the same pseudonym always gets the same
 number, in every table. Back to the synthetic data: ``activering data gebruik --synthetisch``.
+
+Nothing is made up: the anonymiser's generalised values (``65+``, ``2025-03``, ``*``, own categories)
+are kept and checked in the loader's real-data mode, unmapped columns stay empty unless they follow
+from others without guessing, and ``kolommen.yml`` (:mod:`activering.data.beschikbaarheid`) records
+per column whether it came from the export and how precise it is, for the pages and exercises.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 
-from activering.data import databron
+from activering.data import beschikbaarheid, databron
 from activering.data.codebook import Codebook, Table, load_codebook
 from activering.data.loader import DEFAULT_DATA_DIR, DataFileError, load_all
 
@@ -71,6 +76,11 @@ def load_mapping(path: Path, codebook: Codebook) -> Koppeling:
         for column in (table.kolommen if table else {}):
             if column not in codebook.table(name).column_names:
                 raise GebruikError(f"{Path(path).name}: tabel '{name}' heeft geen kolom '{column}' in het codeboek")
+    clients = mapping.tabellen.get("clients")
+    if clients is not None and clients.bestand and clients.kolommen.get("gemeente") is None:
+        # Every page and exercise compares gemeenten and their way of working: without it nothing fits.
+        raise GebruikError(f"{Path(path).name}: koppel clients.gemeente, bijvoorbeeld 'gemeente: {{waarde: Havenmonde}}' "
+                           "(de fictieve gemeente met de variant die het best bij jouw gemeente past)")
     return mapping
 
 
@@ -84,9 +94,12 @@ def template(map_dir: Path, codebook: Codebook) -> str:
         "#   kolom_in_codeboek: {kolom: KolomInJeBestand, waarden: {jouw_waarde: waarde_uit_codeboek}}",
         "#   kolom_in_codeboek: {waarde: vaste_waarde}          (bijv. gemeente: {waarde: Lindeveen})",
         "#   kolom_in_codeboek: {volgnummer: true}              (nieuw volgnummer per rij)",
-        "# Leeg laten (null): afgeleid waar dat kan (kansgroep uit trede, klantmanagers uit clients, ...),",
-        "# anders leeg. Een tabel zonder bestand blijft leeg; gemeenten en sanctieregimes komen uit de",
-        "# synthetische data (kies voor je gemeente de fictieve gemeente met de variant die het best past).",
+        "# Leeg laten (null): afgeleid waar dat zonder gissen kan (kansgroep uit trede, klantmanagers uit",
+        "# clients, ...), anders leeg. Een tabel zonder bestand blijft leeg; gemeenten en sanctieregimes komen",
+        "# uit de synthetische data (kies voor je gemeente de fictieve gemeente met de variant die het best past).",
+        "# Je eigen waarden mogen blijven: klassen (65+, 18-34), * (weggelaten), maanden (2025-03), kwartalen",
+        "# (2025-K1), eigen categorieën (X, trede 6). Vertaal met waarden: alleen wat hetzelfde betekent.",
+        "# Wat ontbreekt, laten de pagina's en oefeningen zien als 'niet in jouw data'.",
         f"# Bestanden in deze map: {', '.join(files) or '(geen)'}",
         "tabellen:",
     ]
@@ -97,7 +110,7 @@ def template(map_dir: Path, codebook: Codebook) -> str:
         for column in table.columns:
             hint = column.dtype
             if column.allowed:
-                hint += ": " + ", ".join(column.allowed)
+                hint += " (cursusdata: " + ", ".join(column.allowed) + ")"
             if column.pattern:
                 hint += f" (schuilnamen worden hernummerd naar {column.pattern})"
             lines.append(f"      {column.name}: null  # {hint}")
@@ -119,9 +132,23 @@ class _Renumber:
         prefix, width = _id_form(pattern)
         known = self.maps.setdefault(pattern, {})
         for value in pd.unique(values):
-            if value and value not in known:
+            if _is_value(value) and value not in known:
                 known[value] = f"{prefix}{len(known) + 1:0{width}d}"
-        return values.map(lambda v: known.get(v, "") if v else "")
+        return values.map(lambda v: known.get(v, "") if _is_value(v) else "")
+
+
+def _is_value(value) -> bool:
+    """A real value: not empty and not left out by the anonymiser (``*``)."""
+    return bool(value) and value != beschikbaarheid.SUPPRESSED
+
+
+def _status(spec) -> str:
+    """How a column was filled: from the export (gekoppeld), a fixed value (vast) or a new number (afgeleid)."""
+    if isinstance(spec, str):
+        return "gekoppeld"
+    if spec.volgnummer:
+        return "afgeleid"
+    return "vast" if spec.waarde is not None else "gekoppeld"
 
 
 def _column(name: str, table: Table, spec, source: pd.DataFrame, file: str, renumber: _Renumber) -> pd.Series | None:
@@ -163,24 +190,53 @@ def convert(map_dir: Path, mapping: Koppeling, codebook: Codebook) -> dict[str, 
         if tmap is None or tmap.bestand is None:
             if table.name in REFERENCE_TABLES:
                 out[table.name] = synthetic[table.name]
+                out[table.name].attrs["status"] = {c: "cursus" for c in table.column_names}
+                out[table.name].attrs["bestand"] = f"synthetische cursusdata ({table.file})"
             continue
         path = Path(map_dir) / tmap.bestand
         try:
             source = pd.read_csv(path, dtype=str, keep_default_na=False)
         except (OSError, ValueError) as error:
             raise GebruikError(f"{tmap.bestand}: niet leesbaar ({error})") from None
-        columns = {}
+        columns, status = {}, {}
         for column in table.columns:
-            values = _column(column.name, table, tmap.kolommen.get(column.name), source, tmap.bestand, renumber)
+            spec = tmap.kolommen.get(column.name)
+            values = _column(column.name, table, spec, source, tmap.bestand, renumber)
             columns[column.name] = values
+            status[column.name] = "ontbreekt" if values is None else _status(spec)
         out[table.name] = pd.DataFrame({k: (v if v is not None else pd.Series([""] * len(source), dtype=object))
                                         for k, v in columns.items()})
         out[table.name].attrs["unmapped"] = [k for k, v in columns.items() if v is None]
+        out[table.name].attrs["status"] = status
+        out[table.name].attrs["bestand"] = tmap.bestand
     _derive(out, codebook)
     for table in codebook.tables:
         if table.name not in out:
             out[table.name] = pd.DataFrame({c: pd.Series([], dtype=object) for c in table.column_names})
+            out[table.name].attrs["status"] = {c: "ontbreekt" for c in table.column_names}
+            out[table.name].attrs["bestand"] = None
     return out
+
+
+def manifest_tables(tables: dict[str, pd.DataFrame], codebook: Codebook) -> dict:
+    """Per table its source file and per column where it came from and how precise it is."""
+    result = {}
+    for table in codebook.tables:
+        frame = tables[table.name]
+        status = frame.attrs.get("status", {})
+        columns = {}
+        for column in table.columns:
+            state = status.get(column.name, "ontbreekt")
+            entry = {"status": state}
+            if state != "ontbreekt":
+                precision = beschikbaarheid.precision_of(column.dtype, frame[column.name].astype(str).tolist())
+                if precision == "weggelaten" and len(frame) == 0:
+                    precision = None
+                if precision:
+                    entry["precisie"] = precision
+            columns[column.name] = entry
+        result[table.name] = {"bestand": frame.attrs.get("bestand"), "rijen": len(frame), "kolommen": columns}
+    return result
 
 
 def _derive(out: dict[str, pd.DataFrame], codebook: Codebook) -> None:
@@ -189,25 +245,39 @@ def _derive(out: dict[str, pd.DataFrame], codebook: Codebook) -> None:
     clients = out.get("clients")
     if clients is not None:
         unmapped = clients.attrs.get("unmapped", [])
-        if "kansgroep" in unmapped:
-            per_trede = {str(k): v for k, v in codebook.param("kansgroep_per_trede").items()}
+        status = clients.attrs.setdefault("status", {})
+        per_trede = {str(k): v for k, v in codebook.param("kansgroep_per_trede").items()}
+        treden = {t for t in clients["trede"] if _is_value(t)}
+        # Only on the course's own five-step ladder: another scale (trede 6, text) has no known kansgroep.
+        if "kansgroep" in unmapped and treden and treden <= set(per_trede):
             clients["kansgroep"] = clients["trede"].map(lambda t: per_trede.get(str(t), ""))
-        if "uitkeringsduur_klasse" in unmapped:
-            months = pd.to_numeric(clients["uitkeringsduur_maanden"], errors="coerce")
-            classes = pd.cut(months, [-1, 11, 23, 59, 10_000], labels=["<1 jaar", "1-2 jaar", "2-5 jaar", "5+ jaar"])
+            status["kansgroep"] = "afgeleid"
+        months = clients["uitkeringsduur_maanden"]
+        if "uitkeringsduur_klasse" in unmapped and (months != "").any() and months.map(
+                lambda v: not _is_value(v) or beschikbaarheid.is_number(v)).all():
+            numbers = pd.to_numeric(months.where(months.map(_is_value)), errors="coerce")
+            classes = pd.cut(numbers, [-1, 11, 23, 59, 10_000], labels=["<1 jaar", "1-2 jaar", "2-5 jaar", "5+ jaar"])
             clients["uitkeringsduur_klasse"] = classes.astype(object).where(classes.notna(), "")
+            status["uitkeringsduur_klasse"] = "afgeleid"
         if "klantmanagers" not in out and (clients["km_id"] != "").any():
             counts = clients[clients["km_id"] != ""].groupby("km_id", sort=True)
             managers = pd.DataFrame({
                 "km_id": list(counts.groups),
                 "gemeente": counts["gemeente"].first().to_numpy(),
-                "caseload": counts.size().clip(1, 400).astype(str).to_numpy(),
+                "caseload": counts.size().astype(str).to_numpy(),  # the clients in the export, not clipped
             })
             managers["variant"] = managers["gemeente"].map(variant).fillna("")
             out["klantmanagers"] = managers[codebook.table("klantmanagers").column_names]
+            out["klantmanagers"].attrs["bestand"] = "afgeleid uit clients"
+            gemeente_status = "afgeleid" if status.get("gemeente", "ontbreekt") != "ontbreekt" else "ontbreekt"
+            out["klantmanagers"].attrs["status"] = {
+                "km_id": "afgeleid", "gemeente": gemeente_status, "caseload": "afgeleid",
+                "variant": gemeente_status}
     managers = out.get("klantmanagers")
     if managers is not None and "variant" in managers.attrs.get("unmapped", []):
         managers["variant"] = managers["gemeente"].map(variant).fillna("")
+        if (managers["variant"] != "").any():
+            managers.attrs.setdefault("status", {})["variant"] = "afgeleid"
 
 
 def use(map_dir: Path, mapping_path: Path | None = None, codebook: Codebook | None = None) -> tuple[Path, dict[str, int]]:
@@ -232,7 +302,9 @@ def use(map_dir: Path, mapping_path: Path | None = None, codebook: Codebook | No
         (staging / "HERKOMST.md").write_text(
             "# Herkomst\n\nGeanonimiseerde echte data, omgezet door `activering data gebruik` met "
             f"{mapping_path.name}. De id's zijn hernummerd naar de vorm van het codeboek; gemeenten en "
-            "sanctieregimes komen uit de synthetische cursusdata.\n", encoding="utf-8")
+            "sanctieregimes komen uit de synthetische cursusdata. Welke kolommen uit de export komen en "
+            f"hoe precies ze zijn, staat in {beschikbaarheid.MANIFEST_NAME}.\n", encoding="utf-8")
+        beschikbaarheid.write_manifest(staging, manifest_tables(tables, cb), f"geanonimiseerde export in {map_dir.resolve()}")
         try:
             loaded = load_all(staging, codebook=cb)
         except DataFileError as error:

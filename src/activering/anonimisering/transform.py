@@ -309,7 +309,7 @@ def _placeholder_counts(before: pa.Array, after: pa.Array) -> dict[str, int]:
 
 
 def scrub_text(array: pa.Array, scrub: TextScrub, *, structured: bool = True, deduce: bool | None = None,
-               only: set[str] | None = None) -> tuple[pa.Array, dict[str, int]]:
+               only: set[str] | None = None, report_progress: bool = False) -> tuple[pa.Array, dict[str, int]]:
     """Structured identifiers (BSN, e-mail, …) first, then names; returns the text and replacements per kind."""
     out = _on_unique(array, lambda a: redact_array(a, None, only=only)) if structured else array
     counts = _placeholder_counts(array, out)
@@ -319,10 +319,12 @@ def scrub_text(array: pa.Array, scrub: TextScrub, *, structured: bool = True, de
 
         name_counts: dict[str, int] = {}
         out = scrub_names(out, scrub.names, use_deduce=use_deduce, counts=name_counts,
-                          progress=scrub.progress if use_deduce else None)
+                          progress=scrub.progress if report_progress else None)
         for kind, n in name_counts.items():
             if n:
                 counts[kind] = counts.get(kind, 0) + int(n)
+    elif report_progress and scrub.progress is not None:
+        scrub.progress(len(array))
     return out, counts
 
 
@@ -346,7 +348,7 @@ def _transform_column(result: FileResult, column: str, cplan: ColumnPlan, array:
             result.keys[column] = cplan.sleutel or column
             return pseudonymise(array, key, cplan.sleutel or column, cplan.soort, result.source.path, column), None
         case "redigeer":
-            out, counts = scrub_text(array, scrub)
+            out, counts = scrub_text(array, scrub, report_progress=True)
             owners = scrub.owners.get(result.source.name)
             if owners is not None:
                 from activering.anonimisering.freetext import scrub_own_names

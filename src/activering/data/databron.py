@@ -4,10 +4,12 @@
 folder, not in git) with the folder of the converted data; :func:`activering.data.loader.data_dir`
 reads it, so ``load_table`` and every chart in the book use that folder. ``activering data
 gebruik --synthetisch`` removes the pointer again. $ACTIVERING_DATA_DIR still wins over the pointer.
+$ACTIVERING_DATABRON names another pointer file (tests use it to keep their choice to themselves).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -16,6 +18,12 @@ from activering.files import write_atomic
 from activering.paths import REPO_ROOT
 
 POINTER_FILE = REPO_ROOT / ".databron.yml"
+POINTER_ENV = "ACTIVERING_DATABRON"
+
+
+def pointer_file() -> Path:
+    """Where the choice is kept: $ACTIVERING_DATABRON, else :data:`POINTER_FILE`."""
+    return Path(os.environ.get(POINTER_ENV) or POINTER_FILE)
 
 
 class DatabronError(ValueError):
@@ -24,7 +32,7 @@ class DatabronError(ValueError):
 
 def active_data_dir() -> Path | None:
     """The folder named in the pointer file, or None when the synthetic data are in use."""
-    pointer = Path(POINTER_FILE)
+    pointer = pointer_file()
     if not pointer.exists():
         return None
     try:
@@ -42,13 +50,13 @@ def active_data_dir() -> Path | None:
 
 def set_active(folder: Path, source: str) -> None:
     text = yaml.safe_dump({"data_dir": str(Path(folder).resolve()), "bron": source}, allow_unicode=True, sort_keys=False)
-    write_atomic(POINTER_FILE, "# Gekozen door `activering data gebruik`; verwijder dit bestand (of gebruik --synthetisch) "
+    write_atomic(pointer_file(), "# Gekozen door `activering data gebruik`; verwijder dit bestand (of gebruik --synthetisch) "
                    "om terug te gaan naar de synthetische data.\n" + text)
 
 
 def reset() -> bool:
     """Back to the synthetic data; True when a pointer was removed."""
-    pointer = Path(POINTER_FILE)
+    pointer = pointer_file()
     if pointer.exists():
         pointer.unlink()
         return True

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from activering.data import databron
+from activering.data import beschikbaarheid, databron
 from activering.data.codebook import Codebook, Column, Table, load_codebook
 from activering.data.schema import cast
 from activering.paths import REPO_ROOT
@@ -76,7 +76,7 @@ def _load_checked(cb: Codebook, name: str, folder: Path, cache: dict, stack: tup
         return cache[name]
     table = cb.table(name)
     path = folder / table.file
-    frame = read_table_file(path, table)
+    frame = read_table_file(path, table, real=beschikbaarheid.is_real_data(folder))
     for fk in table.foreign_keys:
         if fk.table in stack or fk.table == name:
             continue
@@ -86,8 +86,14 @@ def _load_checked(cb: Codebook, name: str, folder: Path, cache: dict, stack: tup
     return frame
 
 
-def read_table_file(path: Path, table: Table) -> pd.DataFrame:
-    """Read one CSV file and check it against its codebook table (not the foreign keys)."""
+def read_table_file(path: Path, table: Table, *, real: bool = False) -> pd.DataFrame:
+    """Read one CSV file and check it against its codebook table (not the foreign keys).
+
+    ``real``: the file is a converted export (see :mod:`activering.data.beschikbaarheid`). Then the
+    values may be coarser or other than the codebook's: an empty value or ``*`` anywhere but in a
+    key, bands (``65+``, ``1000-1249``) in number columns, ``2025-03``, ``2025-K1`` or ``2025`` in
+    date columns, and categories the codebook does not list. Ranges are not checked.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -107,6 +113,8 @@ def read_table_file(path: Path, table: Table) -> pd.DataFrame:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, ValueError) as error:
         raise DataFileError(path, f"bestand is geen geldige CSV ({error})") from None
+    if real:
+        return _typed_real(path, frame, table)
     return _typed(path, frame, table)
 
 
@@ -132,6 +140,80 @@ def _typed(path: Path, frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     typed = cast(pd.DataFrame(converted), table)
     _check_primary_key(path, typed, table)
     return typed
+
+
+def _typed_real(path: Path, frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    keys = set(table.primary_key)
+    out = {}
+    for column in table.columns:
+        values = frame[column.name].to_numpy(dtype=object).astype(str)
+        if column.name in keys:
+            out[column.name] = _convert(path, values, column)
+            continue
+        out[column.name] = _convert_real(path, values, column)
+    typed = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    _check_primary_key(path, typed, table)
+    return typed
+
+
+def _category_order(values: list[str], allowed: list[str] | None, ordered: bool) -> list[str]:
+    """Codebook categories first (in their order), then the export's own; bands sorted by their bounds."""
+    known = list(allowed or [])
+    extra = sorted({v for v in values if v not in known}, key=beschikbaarheid.band_key)
+    everything = known + extra
+    banded = [v for v in everything if v != beschikbaarheid.SUPPRESSED]
+    if ordered and extra and banded and all(beschikbaarheid.band_key(v)[0] == 0 for v in banded):
+        return sorted(everything, key=beschikbaarheid.band_key)
+    return everything
+
+
+def _convert_real(path: Path, values: np.ndarray, column: Column) -> pd.Series:
+    suppressed = values == beschikbaarheid.SUPPRESSED
+    empty = (values == "") | suppressed
+    filled = ~empty
+    as_text = pd.Series(np.where(values == "", None, values), dtype=object)
+    match column.dtype:
+        case "integer" | "float":
+            numbers = filled & pd.Series(values).str.match(_FLOAT).to_numpy()
+            if (numbers == filled).all():
+                result = pd.to_numeric(pd.Series(np.where(empty, None, values)), errors="coerce").astype("Float64")
+                whole = bool(((result % 1) == 0).fillna(True).all())
+                if result.isna().any():
+                    # Unknown values ('*', empty) as NaN, not pd.NA: `clients[clients["trede"] >= 2]` then
+                    # leaves them out instead of failing on "cannot mask with NA".
+                    return result.astype("float64")
+                # an export may write a count as 12.0: still a whole number; 12.5 stays a decimal
+                return result.astype("Int64") if column.dtype == "integer" and whole else result
+            # bands such as 1000-1249 or 1500+: an ordered category, not a number
+            present = [str(v) for v in pd.unique(values[values != ""])]
+            order = sorted(present, key=beschikbaarheid.band_key)
+            return as_text.astype(pd.CategoricalDtype(order, ordered=True))
+        case "date":
+            parsed = [beschikbaarheid.parse_date(v) if f else None for v, f in zip(values, filled)]
+            bad = filled & np.array([p is None for p in parsed], dtype=bool)
+            if bad.any():
+                _fail(path, column, bad, values, "geen geldige datum (JJJJ-MM-DD, JJJJ-MM, JJJJ-K1 of JJJJ)")
+            iso = pd.Series([p[0] if p else None for p in parsed], dtype=object)
+            dates = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+            bad = filled & dates.isna().to_numpy()
+            if bad.any():
+                _fail(path, column, bad, values, "geen geldige datum")
+            return dates.astype("datetime64[s]")
+        case "boolean":
+            lowered = np.char.lower(values)
+            bad = filled & ~np.isin(lowered, list(_BOOLEAN))
+            if bad.any():
+                _fail(path, column, bad, values, "geen waarheidswaarde (true/false)")
+            return pd.Series(np.where(filled, lowered, None)).map(_BOOLEAN).astype("boolean")
+        case "category":
+            present = [str(v) for v in pd.unique(values[values != ""])]
+            order = _category_order(present, column.allowed, column.ordered)
+            return as_text.astype(pd.CategoricalDtype(order, ordered=column.ordered))
+    if column.pattern:
+        bad = filled & ~pd.Series(values).str.match(column.pattern).to_numpy()
+        if bad.any():
+            _fail(path, column, bad, values, f"waarde past niet in het patroon {column.pattern}")
+    return as_text.astype(pd.StringDtype())
 
 
 def _fail(path: Path, column: Column, mask: np.ndarray, values: np.ndarray, problem: str) -> None:
