@@ -132,6 +132,8 @@ def enforce(result: FileResult, k: int, l: int, max_suppression: float) -> tuple
         count, _, column, trial_bad = min(options, key=lambda o: (o[0], o[1]))
         levels[column] += 1
         bad = trial_bad
+    if bad.sum() <= budget:
+        levels, bad = _step_back(levels, bad, budget, bad_for)
     if bad.all():
         reasons = []
         if n < k:
@@ -153,6 +155,25 @@ def enforce(result: FileResult, k: int, l: int, max_suppression: float) -> tuple
         outcome.level_descriptions[c] = level.description
         outcome.distinct_after[c] = len(np.unique(level.codes[~bad]))
     return outcome, ~bad
+
+
+def _step_back(levels: dict[str, int], bad: np.ndarray, budget: int, bad_for) -> tuple[dict[str, int], np.ndarray]:
+    """Undo generalisation steps that are not needed: the greedy climb can overshoot.
+
+    Try to lower each quasi-identifier by one level (most generalised first); keep the change when
+    the rows to suppress still fit the budget. Repeat until nothing can be lowered.
+    """
+    improved = True
+    while improved:
+        improved = False
+        for column in sorted(levels, key=lambda c: -levels[c]):
+            if levels[column] == 0:
+                continue
+            trial = {**levels, column: levels[column] - 1}
+            trial_bad = bad_for(trial)
+            if trial_bad.sum() <= budget and not trial_bad.all():
+                levels, bad, improved = trial, trial_bad, True
+    return levels, bad
 
 
 def apply_levels(result: FileResult, outcome: Outcome) -> None:
