@@ -79,6 +79,12 @@ def make_export(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
                           np.where(kind == 3, "Dhr. " + cl + " niet verschenen; maatregel besproken met collega " + other + ".",
                                    "Werkgever belde: " + other + " " + surnames[rng.integers(0, len(surnames), m)]
                                    + " wil " + cf + " een proefplaatsing aanbieden."))))
+    # Real notes are nearly all different: add two of many phrases and a duration, so that after the
+    # identifiers are replaced hardly two notes are the same (no free ride for deduplication).
+    phrases = np.array(PHRASES)
+    notes = (notes + " " + phrases[rng.integers(0, len(phrases), m)] + " " + phrases[rng.integers(0, len(phrases), m)]
+             + " Duur " + rng.integers(5, 95, m).astype(str) + " minuten, vervolg over "
+             + rng.integers(1, 12, m).astype(str) + " weken.")
     date = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, m), unit="D")
     contacts = pd.DataFrame({"Klantnummer": clients["Klantnummer"].to_numpy()[who], "Datum": date.strftime("%d-%m-%Y"),
                              "Soort": np.array(["gesprek", "telefoon", "e-mail"])[rng.integers(0, 3, m)], "Verslag": notes})
@@ -86,6 +92,23 @@ def make_export(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
     clients.to_csv(client_path, sep=";", index=False, encoding="utf-8")
     contacts.to_csv(contact_path, sep=";", index=False, encoding="utf-8")
     return client_path, contact_path
+
+
+PHRASES = [
+    "Klant is gemotiveerd.", "Klant twijfelt over de opleiding.", "Gesproken over kinderopvang.",
+    "Schulden zijn in beeld bij de schuldhulp.", "Taalniveau is een drempel.", "Vervoer blijft lastig.",
+    "Gezondheid laat weinig uren toe.", "Netwerk is klein.", "Wil graag in de zorg werken.",
+    "Heeft ervaring in de logistiek.", "Vrijwilligerswerk bij de voetbalclub loopt goed.",
+    "Afspraken uit het plan van aanpak nagelopen.", "Sollicitaties besproken.", "CV bijgewerkt.",
+    "Werkervaringsplaats aangevraagd.", "Proefplaatsing geëvalueerd.", "Inkomsten doorgegeven.",
+    "Klant was te laat.", "Klant was goed voorbereid.", "Tolk was aanwezig.", "Huisbezoek gedaan.",
+    "Overleg met het wijkteam gepland.", "Rijbewijs is een wens.", "Avondschool voor Nederlands.",
+    "Mantelzorg kost veel tijd.", "Zoekt werk in de buurt.", "Parttime werk is het doel.",
+    "Loonkostensubsidie besproken.", "Jobcoach ingeschakeld.", "Geen bijzonderheden.",
+    "Verslag gestuurd.", "Vervolgafspraak gemaakt.", "Reiskosten vergoed.", "Brief niet ontvangen.",
+    "Telefonisch niet bereikt.", "Ziekmelding doorgegeven.", "Herstel verloopt voorspoedig.",
+    "Training sollicitatievaardigheden gestart.", "Stage bij een bakkerij loopt.", "Uren uitgebreid.",
+]
 
 
 class Phases(Progress):

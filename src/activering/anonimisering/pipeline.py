@@ -240,6 +240,7 @@ def run(
     if key is None:
         raise ExportError(out_dir, "geen sleutel voor de schuilnamen")
 
+    progress.phase("Namen uit de naamkolommen verzamelen")
     scrub = TextScrub(name_index(files, plan), use_deduce=use_deduce, progress=progress.texts_done,
                       owners=owner_tokens(files, plan))
     progress.texts_total(sum(len(f.frame) for f in files for c, cp in plan.for_file(f.name).kolommen.items()
