@@ -13,9 +13,9 @@ Every step of ``activering docent …`` is a plain function here, so a docent ca
 
 from __future__ import annotations
 
-from activering.grading.config import Course, GradingConfig, load_config
+from activering.grading.config import Course, DocentError, GradingConfig, load_config
 
-__all__ = ["Course", "GradingConfig", "load_config", "vrijgeven", "verzamel", "nakijken", "feedback", "cijfers"]
+__all__ = ["Course", "DocentError", "GradingConfig", "load_config", "vrijgeven", "verzamel", "nakijken", "feedback", "cijfers"]
 
 
 def __getattr__(name: str):

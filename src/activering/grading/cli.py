@@ -1,63 +1,281 @@
-"""``activering docent …``: release, collect, grade, feedback and grades (Dutch help texts)."""
+"""``activering docent …``: release, collect, grade, rubric, feedback and grades (Dutch help texts).
+
+The commands are listed in ``--help`` in the order a docent uses them (the order of the steps in
+book/voor-docenten.md). Every command checks its input before it writes anything; bad input
+gives one Dutch line naming the file or name and the problem, and exit code 1. No Python
+traceback reaches the docent: anything unexpected is reported in one line with exit code 2.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from activering.grading.config import Course
+from activering.grading.config import Course, DocentError, check_assignment, check_course
 
-app = typer.Typer(help="Opdrachten vrijgeven, inzendingen verzamelen, nakijken, feedback en cijfers.",
-                  no_args_is_help=True)
+_DUTCH_HELP = {
+    "ARGUMENTS_PANEL_TITLE": "Argumenten", "OPTIONS_PANEL_TITLE": "Opties", "COMMANDS_PANEL_TITLE": "Commando's",
+    "REQUIRED_LONG_STRING": "[verplicht]", "DEFAULT_STRING": "[standaard: {}]", "ERRORS_PANEL_TITLE": "Fout",
+    "ABORTED_TEXT": "Afgebroken.", "RICH_HELP": "Zie [blue]'{command_path} {help_option}'[/] voor hulp.",
+}
+
+
+@contextmanager
+def _dutch_help():
+    """Typer's fixed help strings in Dutch while a docent command runs (restored afterwards)."""
+    from typer import rich_utils
+
+    saved = {name: getattr(rich_utils, name) for name in _DUTCH_HELP if hasattr(rich_utils, name)}
+    for name in saved:
+        setattr(rich_utils, name, _DUTCH_HELP[name])
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(rich_utils, name, value)
+
+
+class _DutchHelp:
+    """Dutch usage line and help option for a command or group."""
+
+    def get_help_option(self, ctx: click.Context):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Toon deze hulp en stop."
+        return option
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.options_metavar = "[OPTIES]"
+        if hasattr(self, "subcommand_metavar"):
+            self.subcommand_metavar = "COMMANDO [ARGUMENTEN]..."
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Gebruik: ")
+
+
+class _DutchCommand(_DutchHelp, typer.core.TyperCommand):
+    pass
+
+
+class _DutchGroup(_DutchHelp, typer.core.TyperGroup):
+    """Commands in the order of the steps, help in Dutch, click's usage errors in one Dutch line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # definition order = the steps in the book
+
+    def make_context(self, *args, **kwargs):
+        with _dutch_help():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            with _dutch_help():
+                return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise fail(_dutch_usage(exc, ctx), 2) from None
+
+
+def _dutch_usage(exc: click.UsageError, ctx: click.Context) -> str:
+    command = " ".join(a for a in (exc.ctx.command_path if exc.ctx else ctx.command_path,) if a)
+    hint = f" Zie '{command} --help'."
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        kind = "argument" if isinstance(exc.param, click.Argument) else "optie"
+        return f"Ontbrekend {kind} '{exc.param.human_readable_name}'.{hint}"
+    if isinstance(exc, click.NoSuchOption):
+        return f"Onbekende optie '{exc.option_name}'.{hint}"
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        name = (param.opts[0] if isinstance(param, click.Option) else param.human_readable_name) if param else ""
+        text = re.sub(r"^'?(.*?)'? is not a valid (integer|float|boolean).*$", r"'\1' is geen getal", exc.message)
+        text = re.sub(r"^(.*?) is not in the range.*$", r"\1 valt buiten het toegestane bereik", text)
+        text = re.sub(r"^(?:File|Path|Directory) '(.*?)' does not exist.*$", r"'\1' bestaat niet", text)
+        return f"Ongeldige waarde voor '{name}': {text}.{hint}"
+    message = exc.format_message()
+    if message.startswith("No such command"):
+        wanted = message.split("'")[1] if "'" in message else message
+        return f"Onbekend commando '{wanted}'. Kies uit: {', '.join(ctx.command.list_commands(ctx))}."
+    if message.startswith("Got unexpected extra argument"):
+        return f"Te veel argumenten ({message.split('(')[-1].rstrip(')')}).{hint}"
+    return f"Ongeldige invoer: {message}{hint}"
+
+
+app = typer.Typer(cls=_DutchGroup, help="Opdrachten vrijgeven, inzendingen verzamelen, nakijken, rubric, feedback en cijfers "
+                       "(in die volgorde).",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console()
+errors = Console(stderr=True, soft_wrap=True, highlight=False)
 
 CursusMap = typer.Option(None, "--cursus", help="nbgrader-cursusmap (standaard: exercises/ van deze cursus).")
 NakijkMap = typer.Option(None, "--instellingen", help="Map met config.yml en rubrics/ (standaard: grading/ naast de cursusmap).")
 
+# A progress bar from this many students on (a small class is done before a bar is useful).
+PROGRESS_FROM = 10
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(message, style="red", markup=False)
+    return typer.Exit(code)
+
+
+def guarded(command: Callable) -> Callable:
+    """Turn DocentError (bad input) into one red line and exit 1; anything else into one line, exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except DocentError as exc:
+            raise fail(str(exc).replace("\n", " ")) from None
+        except KeyboardInterrupt:
+            raise fail("Afgebroken.", 130) from None
+        except Exception as exc:  # noqa: BLE001 - the docent gets one line, never a traceback
+            first = (str(exc).strip().splitlines() or [""])[0][:300]
+            raise fail(f"Onverwachte fout in '{command.__name__}': {type(exc).__name__}: {first} "
+                       "(meld dit bij de beheerder van de cursus).", 2) from None
+
+    return wrapper
+
 
 def _course(cursus: Optional[Path], instellingen: Optional[Path]) -> Course:
-    return Course.at(cursus, instellingen)
+    if cursus is not None and not Path(cursus).is_dir():
+        raise DocentError(f"Cursusmap '{cursus}' bestaat niet of is geen map.")
+    if instellingen is not None and not Path(instellingen).is_dir():
+        raise DocentError(f"Instellingenmap '{instellingen}' bestaat niet of is geen map.")
+    course = Course.at(cursus, instellingen)
+    check_course(course)
+    return course
 
 
-@app.command()
+class _Bar:
+    """A rich progress bar that only appears for a large class, and only once the total is known."""
+
+    def __init__(self, label: str, minimum: int | None = None):
+        self.label = label
+        self.minimum = PROGRESS_FROM if minimum is None else minimum
+        self.progress: Progress | None = None
+        self.task = None
+
+    def __call__(self, item: str | None, done: int, total: int) -> None:
+        if self.progress is None:
+            if total < self.minimum:
+                return
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=console)
+            self.progress.start()
+            self.task = self.progress.add_task(self.label, total=total)
+        self.progress.update(self.task, completed=done, total=total,
+                             description=self.label + (f" — {item}" if item else ""))
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def __enter__(self) -> "_Bar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _warn_unknown_in_sheet(assignment: str, unknown: set[str]) -> None:
+    if unknown:
+        shown = ", ".join(sorted(unknown)[:10]) + (" …" if len(unknown) > 10 else "")
+        console.print(f"[yellow]Let op: het beoordelingsblad van {assignment} noemt studenten zonder nagekeken "
+                      f"inzending (niet meegeteld): {shown}[/yellow]")
+
+
+def _names(course: Course) -> dict[str, str]:
+    from activering.grading.collect import student_names
+
+    return student_names(course)
+
+
+@app.command(cls=_DutchCommand)
+@guarded
 def vrijgeven(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht (map in exercises/source/)."),
     cursus: Optional[Path] = CursusMap,
     instellingen: Optional[Path] = NakijkMap,
 ) -> None:
-    """Maak de studentversie (zonder oplossingen en verborgen tests) en een zip voor de leeromgeving."""
+    """Stap 1. Maak de studentversie (zonder oplossingen en verborgen tests) en een zip voor de leeromgeving."""
     from activering.grading.release import ReleaseError, vrijgeven as run
 
+    course = _course(cursus, instellingen)
+    check_assignment(course, opdracht)
+    if not (course.folder("source") / opdracht).is_dir():
+        raise DocentError(f"Opdracht '{opdracht}' staat niet in {course.folder('source')} (alleen een oude "
+                          "studentversie in release/).")
     try:
-        result = run(opdracht, _course(cursus, instellingen))
+        result = run(opdracht, course)
     except ReleaseError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1)
+        raise fail(str(exc)) from None
     console.print(f"Studentversie: {result.release_dir}")
     console.print(f"Zip om te uploaden in de leeromgeving: [bold]{result.zip_path}[/bold]")
     console.print("Gecontroleerd: geen oplossingen, geen verborgen tests, geen uitvoer.")
 
 
-@app.command()
+@app.command(cls=_DutchCommand)
+@guarded
 def verzamel(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
     bron: Path = typer.Argument(..., help="Zip-export uit Brightspace, Canvas of Moodle, of een map met een submap per student."),
-    klaslijst: Optional[Path] = typer.Option(None, help="CSV met studentnummer, naam en eventueel lms_id/email."),
+    klaslijst: Optional[Path] = typer.Option(None, help="CSV met studentnummer, naam en eventueel lms_id/email; "
+                                                        "wordt bewaard voor de cijferlijst."),
     cursus: Optional[Path] = CursusMap,
     instellingen: Optional[Path] = NakijkMap,
 ) -> None:
-    """Zet inzendingen klaar om na te kijken en meld bestanden die bij niemand horen."""
+    """Stap 2. Zet inzendingen klaar om na te kijken en meld per student wat er gebeurde.
+
+    Een eerder verzamelde inzending wordt nooit weggegooid: bij een nieuwe versie wordt de vorige bewaard in nakijkverslag/eerdere-inzendingen/.
+    """
     from activering.grading.collect import verzamel as run
 
-    result = run(opdracht, bron, _course(cursus, instellingen), klaslijst=klaslijst)
-    console.print(f"Herkend als: {result.lms}. {len(result.placed)} studenten klaargezet in submitted/.")
+    course = _course(cursus, instellingen)
+    check_assignment(course, opdracht, released=True)
+    with _Bar(f"Verzamelen {opdracht}") as bar:
+        result = run(opdracht, bron, course, klaslijst=klaslijst, on_progress=bar)
+    counts: dict[str, int] = {}
+    for st in result.students:
+        counts[st.status] = counts.get(st.status, 0) + 1
+    if result.students:
+        table = Table(title=f"Verzameld: {opdracht}")
+        for col in ("Student", "Naam", "Wat er gebeurde", "Bestanden"):
+            table.add_column(col)
+        colours = {"nieuw": "green", "ongewijzigd": "dim"}
+        for st in sorted(result.students, key=lambda s: s.student):
+            what = st.status + (f"; {st.note}" if st.note else "")
+            if st.backup is not None:
+                shown = st.backup.relative_to(course.course_dir) if st.backup.is_relative_to(course.course_dir) else st.backup
+                what += f" (vorige in {shown})"
+            colour = colours.get(st.status, "yellow")
+            table.add_row(st.student, st.naam, f"[{colour}]{what}[/{colour}]", ", ".join(st.files))
+        console.print(table)
+    summary = ", ".join(f"{n} {status.split(' — ')[0]}" for status, n in sorted(counts.items())) or "niemand"
+    console.print(f"Herkend als: {result.lms}. Per student: {summary}.")
+    if result.absent:
+        console.print(f"{len(result.absent)} eerder verzamelde student(en) niet in deze export; hun inzending "
+                      "blijft staan.")
+    if result.roster_saved:
+        console.print(f"Klaslijst bewaard in {result.roster_saved} (voor de cijferlijst).")
+    from activering.grading.autograde import find_submissions
+
+    names = _names(course)
+    missing = sorted(set(names) - set(find_submissions(course, opdracht)))
+    if missing:
+        shown = ", ".join(f"{sid} ({names[sid]})" if names[sid] else sid for sid in missing[:10])
+        console.print(f"Niet ingeleverd volgens de klaslijst ({len(missing)}): {shown}" + (" …" if len(missing) > 10 else ""))
     if result.unplaced:
-        table = Table(title="Niet geplaatst", show_lines=False)
+        table = Table(title="Niet geplaatst")
         table.add_column("Bestand")
         table.add_column("Reden")
         for path, reason in result.unplaced:
@@ -65,7 +283,21 @@ def verzamel(
         console.print(table)
 
 
-@app.command()
+def _check_timestamps(course: Course, assignment: str, students: list[str]) -> None:
+    """nbgrader cannot read a submission with a broken timestamp.txt: refuse before grading."""
+    from activering.grading.collect import _parse_timestamp
+
+    for sid in students:
+        stamp = course.folder("submitted") / sid / assignment / "timestamp.txt"
+        if stamp.exists():
+            text = stamp.read_text(encoding="utf-8", errors="replace").strip()
+            if _parse_timestamp(text) is None:
+                raise DocentError(f"{stamp}: ongeldige datum '{text[:40]}' (verwacht bijvoorbeeld "
+                                  "2025-09-12 14:02:00); verbeter of verwijder dit bestand.")
+
+
+@app.command(cls=_DutchCommand)
+@guarded
 def nakijken(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Aantal parallelle processen (standaard: aantal kernen)."),
@@ -74,35 +306,48 @@ def nakijken(
     cursus: Optional[Path] = CursusMap,
     instellingen: Optional[Path] = NakijkMap,
 ) -> None:
-    """Kijk alle inzendingen automatisch na, parallel, met tijd- en geheugenlimiet.
+    """Stap 3. Kijk alle inzendingen automatisch na, parallel, met tijd- en geheugenlimiet.
 
-    Veilig om opnieuw te draaien: ongewijzigde inzendingen worden overgeslagen en een
-    onderbroken run gaat verder waar hij stopte.
+    Veilig om opnieuw te draaien: ongewijzigde inzendingen worden overgeslagen en een onderbroken run gaat verder waar hij stopte.
     """
-    from activering.grading.autograde import GradingError, nakijken as run
-    from activering.grading.sandbox import SandboxUnavailable
+    from activering.grading.autograde import GradingError, find_submissions, nakijken as run
+    from activering.grading.sandbox import SandboxUnavailable, require_sandbox
 
     course = _course(cursus, instellingen)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
-        task = progress.add_task(f"Nakijken {opdracht}", total=None)
-
+    if workers is not None and workers < 1:
+        raise DocentError(f"--workers moet 1 of meer zijn, niet {workers}.")
+    check_assignment(course, opdracht, released=True, graded=True)
+    submissions = find_submissions(course, opdracht)
+    for sid in student or []:
+        if sid not in submissions:
+            raise DocentError(f"Student '{sid}' heeft geen inzending voor '{opdracht}' in {course.folder('submitted')}.")
+    _check_timestamps(course, opdracht, list(student or submissions))
+    try:
+        if course.config.nakijken.afscherming:
+            require_sandbox()
+    except SandboxUnavailable as exc:
+        raise fail(str(exc)) from None
+    names = _names(course)
+    with _Bar(f"Nakijken {opdracht}", minimum=1) as bar:
         def update(status, done, total):
-            progress.update(task, total=total, completed=done,
-                            description=f"Nakijken {opdracht}" + (f" — {status.student}" if status else ""))
+            bar(status.student if status else None, done, total)
 
         try:
             result = run(opdracht, course, students=student or None, workers=workers, opnieuw=opnieuw, on_progress=update)
         except (GradingError, SandboxUnavailable) as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1)
+            bar.close()
+            raise fail(str(exc)) from None
     table = Table(title=f"Nakijkverslag {opdracht}")
-    for col in ("Student", "Status", "Autopunten", "Reden / signalen"):
+    for col in ("Student", "Naam", "Status", "Autopunten", "Reden / signalen"):
         table.add_column(col)
     for st in sorted(result.graded, key=lambda s: s.student):
         notes = "; ".join(([st.reden] if st.reden else []) + st.signalen)
         colour = "red" if st.status == "mislukt" else ("yellow" if st.signalen else "green")
-        table.add_row(st.student, f"[{colour}]{st.status}[/{colour}]", f"{st.autoscore:g}/{st.max_autoscore:g}", notes)
+        table.add_row(st.student, names.get(st.student, ""), f"[{colour}]{st.status}[/{colour}]",
+                      f"{st.autoscore:g}/{st.max_autoscore:g}", notes)
+    if not student:
+        for sid in sorted(set(names) - set(submissions)):
+            table.add_row(sid, names[sid], "[red]niet ingeleverd[/red]", "", "staat op de klaslijst, geen inzending")
     console.print(table)
     console.print(f"{len(result.graded)} nagekeken in {result.seconds:.1f} s met {result.workers} processen; "
                   f"{len(result.failed)} mislukt, {len(result.flagged)} met signalen, "
@@ -112,46 +357,92 @@ def nakijken(
         raise typer.Exit(130)
 
 
-@app.command()
-def feedback(
-    opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
-    cursus: Optional[Path] = CursusMap,
-    instellingen: Optional[Path] = NakijkMap,
-) -> None:
-    """Schrijf per student een HTML-feedbackpagina met punten, rubric en opmerkingen."""
-    from activering.grading.feedback_html import feedback as run
-
-    written = run(opdracht, _course(cursus, instellingen))
-    folder = next(iter(written.values())).parents[2] if written else None
-    console.print(f"{len(written)} feedbackpagina's geschreven" + (f" in {folder}" if folder else "") + ".")
-
-
-@app.command()
+@app.command(cls=_DutchCommand)
+@guarded
 def rubricblad(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
     cursus: Optional[Path] = CursusMap,
     instellingen: Optional[Path] = NakijkMap,
 ) -> None:
-    """Maak een leeg beoordelingsblad (CSV voor Excel) om de rubric per student in te vullen."""
+    """Stap 4. Maak een leeg beoordelingsblad (CSV voor Excel) om de rubric per student in te vullen.
+
+    Een blad waarin al punten of opmerkingen staan wordt nooit overschreven.
+    """
     from activering.grading.autograde import find_submissions
     from activering.grading.rubrics import write_assessment_template
 
     course = _course(cursus, instellingen)
-    path = write_assessment_template(course, opdracht, sorted(find_submissions(course, opdracht)))
-    console.print(f"Beoordelingsblad: {path} (vul de kolom 'punten' in; feedback en cijfers lezen het in).")
+    check_assignment(course, opdracht, released=True)
+    path = write_assessment_template(course, opdracht, sorted(find_submissions(course, opdracht)), _names(course))
+    console.print(f"Beoordelingsblad: {path}")
+    console.print("Vul de kolom 'punten' in met een niveau uit de kolom 'niveaus'; feedback en cijfers lezen het in.")
 
 
-@app.command()
+@app.command(cls=_DutchCommand)
+@guarded
+def feedback(
+    opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
+    cursus: Optional[Path] = CursusMap,
+    instellingen: Optional[Path] = NakijkMap,
+) -> None:
+    """Stap 5. Schrijf per student een HTML-feedbackpagina met punten, rubric en opmerkingen."""
+    from activering.files import write_atomic
+    from activering.grading.feedback_html import render_feedback
+    from activering.grading.nbapi import gradebook
+    from activering.grading.rubrics import apply_assessments, read_assessments
+
+    course = _course(cursus, instellingen)
+    check_assignment(course, opdracht, released=True, graded=True)
+    scores = read_assessments(course, opdracht)  # refuses scores outside the rubric before anything is written
+    with gradebook(course) as gb:
+        ids = sorted(s.student.id for s in gb.find_assignment(opdracht).submissions)
+    if not ids:
+        raise DocentError(f"Er is voor '{opdracht}' nog niets nagekeken: draai eerst activering docent nakijken {opdracht}.")
+    apply_assessments(course, opdracht)
+    _warn_unknown_in_sheet(opdracht, set(scores) - set(ids))
+    # the same pages as feedback_html.feedback, one student at a time for the progress bar
+    written = {}
+    with _Bar(f"Feedback {opdracht}") as bar:
+        bar(None, 0, len(ids))
+        for done, sid in enumerate(ids, start=1):
+            path = course.folder("feedback") / sid / opdracht / f"{opdracht}.html"
+            write_atomic(path, render_feedback(course, opdracht, sid))
+            written[sid] = path
+            bar(sid, done, len(ids))
+    console.print(f"{len(written)} feedbackpagina's geschreven in {course.folder('feedback')}.")
+    missing = sorted(set(_names(course)) - set(ids))
+    if missing:
+        console.print(f"Geen feedback voor {len(missing)} student(en) van de klaslijst zonder nagekeken inzending: "
+                      + ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
+
+
+@app.command(cls=_DutchCommand)
+@guarded
 def cijfers(
     opdracht: Optional[list[str]] = typer.Option(None, "--opdracht", help="Alleen deze opdracht(en); standaard alle."),
     uitvoer: Optional[Path] = typer.Option(None, help="Map voor de cijferbestanden (standaard exercises/cijfers/)."),
     cursus: Optional[Path] = CursusMap,
     instellingen: Optional[Path] = NakijkMap,
 ) -> None:
-    """Maak de cijferlijst (CSV voor Excel en standaard-CSV) met cijfer 1–10 en een histogram."""
+    """Stap 6. Maak de cijferlijst (CSV voor Excel en standaard-CSV) met cijfer 1–10 en een histogram.
+
+    Iedere student van de klaslijst staat erin; wie niets inleverde met 'niet ingeleverd'.
+    """
     from activering.grading.grades import cijfers as run
 
-    result = run(_course(cursus, instellingen), opdracht or None, uitvoer)
+    from activering.grading.nbapi import gradebook
+    from activering.grading.rubrics import read_assessments
+
+    course = _course(cursus, instellingen)
+    with _Bar("Cijfers") as bar:
+        result = run(course, opdracht or None, uitvoer, on_progress=bar)
+    with gradebook(course) as gb:
+        for name in opdracht or [a.name for a in gb.assignments]:
+            graded = {s.student.id for s in gb.find_assignment(name).submissions}
+            _warn_unknown_in_sheet(name, set(read_assessments(course, name)) - graded)
     console.print(f"Voor Excel (puntkomma, decimale komma): [bold]{result.excel_csv}[/bold]")
     console.print(f"Standaard-CSV: {result.csv}")
     console.print(f"Histogram: {result.svg} en {result.html}")
+    absent = int(result.table.filter(like="opmerkingen").apply(
+        lambda col: col.str.contains("niet ingeleverd", regex=False)).any(axis=1).sum())
+    console.print(f"{len(result.table)} studenten, van wie {absent} iets niet ingeleverd hebben.")

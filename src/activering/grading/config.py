@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from activering.paths import REPO_ROOT
+
+
+class DocentError(Exception):
+    """Bad input for a docent command: the message is one Dutch line for the docent."""
+
+
+ASSIGNMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class NakijkInstellingen(BaseModel):
@@ -86,5 +94,85 @@ def load_config(grading_dir: Path) -> GradingConfig:
     path = Path(grading_dir) / "config.yml"
     if not path.exists():
         return GradingConfig()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return GradingConfig.model_validate(data)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise DocentError(f"{path}: geen leesbaar YAML-bestand ({_first_line(exc)}).") from None
+    if not isinstance(data, dict):
+        raise DocentError(f"{path}: verwacht instellingen als 'naam: waarde', niet {type(data).__name__}.")
+    try:
+        return GradingConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise DocentError(f"{path}: ongeldige waarde bij '{where}': {err['msg']}.") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def check_course(course: Course) -> None:
+    """The course folder must exist and its settings must be valid."""
+    if not course.course_dir.is_dir():
+        raise DocentError(f"Cursusmap '{course.course_dir}' bestaat niet (kies een andere met --cursus).")
+    if course.grading_dir.exists() and not course.grading_dir.is_dir():
+        raise DocentError(f"Instellingenmap '{course.grading_dir}' is geen map.")
+    course.config  # raises DocentError for a broken config.yml
+
+
+def known_assignments(course: Course) -> list[str]:
+    """Assignments of the course: folders in source/ and release/."""
+    names: set[str] = set()
+    for kind in ("source", "release"):
+        folder = course.folder(kind)
+        if folder.is_dir():
+            names |= {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    return sorted(names)
+
+
+def _name_problem(assignment: str) -> str | None:
+    if not assignment or not assignment.strip():
+        return "Geef de naam van een opdracht."
+    if not ASSIGNMENT_NAME.match(assignment):
+        return (f"'{assignment}' is geen geldige opdrachtnaam (alleen letters, cijfers, '-', '_' en '.', "
+                "geen mappen of spaties).")
+    return None
+
+
+def check_assignment(course: Course, assignment: str, *, released: bool = False, graded: bool = False) -> None:
+    """The assignment must exist (in source/), and, if asked, be released or be in the gradebook."""
+    problem = _name_problem(assignment)
+    if problem:
+        raise DocentError(problem)
+    known = known_assignments(course)
+    hint = f" Bekende opdrachten: {', '.join(known)}." if known else " Er zijn nog geen opdrachten."
+    if assignment not in known:
+        raise DocentError(f"Opdracht '{assignment}' bestaat niet in {course.folder('source')}.{hint}")
+    if released and not (course.folder("release") / assignment).is_dir():
+        raise DocentError(f"Opdracht '{assignment}' is nog niet vrijgegeven "
+                          f"(eerst: activering docent vrijgeven {assignment}).")
+    if graded:
+        if not course.db_path.exists():
+            raise DocentError(f"Er is nog geen cijferboek ({course.db_path}): geef de opdracht eerst vrij "
+                              f"en kijk hem na.")
+        if assignment not in gradebook_assignments(course):
+            raise DocentError(f"Opdracht '{assignment}' staat niet in het cijferboek {course.db_path}: "
+                              "geef hem eerst vrij.")
+
+
+def gradebook_assignments(course: Course) -> list[str]:
+    """Assignment names in the gradebook, read with plain SQLite (no nbgrader import, no writes)."""
+    import sqlite3
+    from contextlib import closing
+
+    if not course.db_path.exists():
+        return []
+    try:
+        with closing(sqlite3.connect(f"file:{course.db_path}?mode=ro", uri=True)) as con:
+            return [row[0] for row in con.execute("SELECT name FROM assignment ORDER BY name")]
+    except sqlite3.Error as exc:
+        raise DocentError(f"Cijferboek {course.db_path} is niet te lezen ({exc}).") from None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import altair as alt
 import pandas as pd
 
 from activering.files import write_atomic
-from activering.grading.config import Cesuur, Course
+from activering.grading.config import Cesuur, Course, DocentError
 from activering.grading.nbapi import gradebook
 from activering.grading.status import FAILED, load_report
 
@@ -36,34 +37,67 @@ class GradesResult:
     html: Path
 
 
-def grades_table(course: Course, assignments: list[str] | None = None) -> pd.DataFrame:
+NOT_SUBMITTED = "niet ingeleverd"
+MANUAL_PENDING = "handmatig nakijken nog niet af"
+
+
+def manual_pending(submission) -> bool:
+    """A grade cell still waits for the docent: it needs a manual grade and has none.
+
+    nbgrader's own ``needs_manual_grade`` stays set on a test cell that was deleted and
+    given 0 points by ``nakijken``; that cell is graded, so it does not count here.
+    """
+    return any(g.needs_manual_grade and g.manual_score is None for nb in submission.notebooks for g in nb.grades)
+
+
+def _gradebook_name(student) -> str:
+    return " ".join(p for p in (student.first_name, student.last_name) if p).strip()
+
+
+def grades_table(course: Course, assignments: list[str] | None = None,
+                 on_progress: Callable[[str | None, int, int], None] | None = None) -> pd.DataFrame:
+    """One row per student (class list and gradebook), with name, points, remarks and grade."""
+    from activering.grading.collect import load_roster
+
     settings = course.config
+    roster = load_roster(course)
+    roster_names = dict(roster.students) if roster else {}
     rows: dict[str, dict] = {}
     with gradebook(course) as gb:
         names = assignments or [a.name for a in gb.assignments]
-        students = [s.id for s in gb.students]
+        known = {s.id: _gradebook_name(s) for s in gb.students}
+        students = sorted(set(known) | set(roster_names))
         weights = {}
+        total = len(names) * len(students)
+        done = 0
+        if on_progress:
+            on_progress(None, 0, total)
         for name in names:
             assignment = gb.find_assignment(name)
             report = load_report(course, name)
             weights[name] = settings.opdrachten.get(name).weging if name in settings.opdrachten else 1.0
             scores = {s.student.id: s for s in assignment.submissions}
             for sid in students:
-                row = rows.setdefault(sid, {"student": sid})
+                row = rows.setdefault(sid, {"student": sid, "naam": roster_names.get(sid) or known.get(sid, "")})
                 sub = scores.get(sid)
                 status = report.get(sid)
                 row[f"{name} punten"] = round(float(sub.score), 2) if sub is not None else 0.0
                 row[f"{name} max"] = float(assignment.max_score)
                 notes = []
                 if sub is None:
-                    notes.append("niet ingeleverd")
-                elif sub.needs_manual_grade:
-                    notes.append("handmatig nakijken nog niet af")
+                    notes.append(NOT_SUBMITTED)
+                elif manual_pending(sub):
+                    notes.append(MANUAL_PENDING)
                 if status and status.status == FAILED:
                     notes.append(status.reden)
                 if status:
                     notes += status.signalen
+                if roster_names and sid not in roster_names:
+                    notes.append("staat niet op de klaslijst")
                 row[f"{name} opmerkingen"] = " | ".join(notes)
+                done += 1
+                if on_progress:
+                    on_progress(f"{name}: {sid}", done, total)
     table = pd.DataFrame(list(rows.values()))
     if table.empty:
         return table
@@ -97,34 +131,89 @@ def chart_alt_text(table: pd.DataFrame) -> str:
             f"het gemiddelde is {mean} en de mediaan {median}.")
 
 
+def check_grades_input(course: Course, assignments: list[str] | None, output_dir: Path | str | None) -> list[str]:
+    """Check everything ``cijfers`` reads before anything is written; returns the assignments."""
+    from activering.grading.config import check_course, gradebook_assignments
+    from activering.grading.rubrics import read_assessments
+
+    check_course(course)
+    if not course.db_path.exists():
+        raise DocentError(f"Er is nog geen cijferboek ({course.db_path}): geef eerst een opdracht vrij en kijk hem na.")
+    known = gradebook_assignments(course)
+    for name in assignments or []:
+        if name not in known:
+            raise DocentError(f"Opdracht '{name}' staat niet in het cijferboek "
+                              f"(wel: {', '.join(known) or 'nog geen enkele'}).")
+    if output_dir is not None and Path(output_dir).exists() and not Path(output_dir).is_dir():
+        raise DocentError(f"Uitvoermap '{output_dir}' is een bestand, geen map.")
+    names = list(assignments or known)
+    if not names:
+        raise DocentError(f"Het cijferboek {course.db_path} heeft nog geen opdrachten: geef er eerst een vrij.")
+    for name in names:
+        read_assessments(course, name)  # refuses scores outside the rubric's levels
+    return names
+
+
 def cijfers(course: Course | None = None, assignments: list[str] | None = None,
-            output_dir: Path | str | None = None) -> GradesResult:
+            output_dir: Path | str | None = None,
+            on_progress: Callable[[str | None, int, int], None] | None = None) -> GradesResult:
     """Write ``cijfers.csv`` (standard), ``cijfers-excel.csv`` (``;``, decimal comma, UTF-8 with
-    BOM for Dutch Excel), and the histogram as ``cijfers.svg`` and ``cijfers.html``."""
+    BOM for Dutch Excel), and the histogram as ``cijfers.svg`` and ``cijfers.html``.
+
+    Every student on the class list kept by ``verzamel`` has a row, "niet ingeleverd" where
+    nothing was handed in. Bad input raises DocentError before anything is written.
+    """
+    from activering.grading.rubrics import apply_assessments
     from activering.preamble import chart_svg
 
     course = course or Course.default()
+    names = check_grades_input(course, assignments, output_dir)
     out = Path(output_dir) if output_dir else course.course_dir / "cijfers"
-    out.mkdir(parents=True, exist_ok=True)
-    from activering.grading.rubrics import apply_assessments
-
-    for name in assignments or _assignment_names(course):
+    for name in names:
         apply_assessments(course, name)
-    table = grades_table(course, assignments)
+    table = grades_table(course, names, on_progress=on_progress)
+    if table.empty:
+        raise DocentError("Er zijn nog geen studenten: verzamel en kijk eerst inzendingen na.")
     csv_path, excel_path = out / "cijfers.csv", out / "cijfers-excel.csv"
-    table.to_csv(csv_path, index=False, encoding="utf-8")
-    table.to_csv(excel_path, index=False, sep=";", decimal=",", encoding="utf-8-sig")
     svg_path, html_path = out / "cijfers.svg", out / "cijfers.html"
-    if not table.empty:
-        text = chart_alt_text(table)
-        svg = chart_svg(grades_chart(table), text)
-        write_atomic(svg_path, svg)
-        write_atomic(html_path, 
-            "<!doctype html><html lang='nl'><meta charset='utf-8'><title>Cijferverdeling</title>"
-            f"<figure>{svg}<figcaption>{html.escape(text)}</figcaption></figure></html>")
+    text = chart_alt_text(table)
+    svg = chart_svg(grades_chart(table), text)
+    _write_keeping_edits(out, {
+        csv_path: table.to_csv(index=False),
+        excel_path: "\ufeff" + table.to_csv(index=False, sep=";", decimal=","),
+        svg_path: svg,
+        html_path: ("<!doctype html><html lang='nl'><meta charset='utf-8'><title>Cijferverdeling</title>"
+                    f"<figure>{svg}<figcaption>{html.escape(text)}</figcaption></figure></html>"),
+    })
     return GradesResult(table, csv_path, excel_path, svg_path, html_path)
 
 
-def _assignment_names(course: Course) -> list[str]:
-    with gradebook(course) as gb:
-        return [a.name for a in gb.assignments]
+WRITTEN = ".geschreven.json"  # sha256 of each file as cijfers wrote it
+
+
+def _write_keeping_edits(out: Path, files: dict[Path, str]) -> None:
+    """Write the grade files; one that is not exactly as cijfers last wrote it (edited in Excel,
+    or from elsewhere) is kept as ``<naam>.vorige-<tijd><ext>`` first."""
+    import hashlib
+    import json
+    from datetime import datetime
+
+    record_path = out / WRITTEN
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    except (OSError, ValueError):
+        record = {}
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for path, content in files.items():
+        if path.exists():
+            current = hashlib.sha256(path.read_bytes()).hexdigest()
+            if record.get(path.name) != current:
+                backup = path.with_name(f"{path.stem}.vorige-{stamp}{path.suffix}")
+                n = 1
+                while backup.exists():
+                    n += 1
+                    backup = path.with_name(f"{path.stem}.vorige-{stamp}-{n}{path.suffix}")
+                path.replace(backup)
+        write_atomic(path, content)
+        record[path.name] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    write_atomic(record_path, json.dumps(record, indent=1))

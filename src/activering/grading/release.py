@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from activering.grading.config import Course
+from activering.grading.config import Course, DocentError
 from activering.grading.nbapi import nbgrader_api
 
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS", re.I)
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(DocentError, RuntimeError):
     pass
 
 
@@ -101,12 +102,52 @@ def vrijgeven(assignment: str, course: Course | None = None, zip_dir: Path | Non
     course = course or Course.default()
     if not (course.folder("source") / assignment).is_dir():
         raise ReleaseError(f"Opdracht '{assignment}' staat niet in {course.folder('source')}.")
-    result = nbgrader_api(course).generate_assignment(assignment, force=True, create=True)
-    if not result["success"]:
-        raise ReleaseError(f"nbgrader kon '{assignment}' niet vrijgeven:\n{result['error'] or result['log']}")
+    check_sources(course, assignment)
     release_dir = course.folder("release") / assignment
-    problems = scan_release(course, assignment)
-    if problems:
-        raise ReleaseError("De studentversie is niet veilig:\n" + "\n".join(problems))
+    # a failed release leaves the previous student version as it was
+    previous = course.course_dir / f".{assignment}.release-vorige"
+    if previous.exists():
+        shutil.rmtree(previous)
+    if release_dir.exists():
+        release_dir.rename(previous)
+    try:
+        result = nbgrader_api(course).generate_assignment(assignment, force=True, create=True)
+        if not result["success"]:
+            raise ReleaseError(f"nbgrader kon '{assignment}' niet vrijgeven: {_last_line(result['error'] or result['log'])}")
+        problems = scan_release(course, assignment)
+        if problems:
+            more = f" (en nog {len(problems) - 1} andere)" if len(problems) > 1 else ""
+            raise ReleaseError(f"De studentversie is niet veilig en is niet vrijgegeven: {problems[0]}{more}.")
+    except BaseException:
+        if release_dir.exists():
+            shutil.rmtree(release_dir)
+        if previous.exists():
+            previous.rename(release_dir)
+        raise
+    if previous.exists():
+        shutil.rmtree(previous)
     zip_path = make_zip(release_dir, (zip_dir or course.course_dir / "uitdelen") / f"{assignment}.zip")
-    return ReleaseResult(assignment, release_dir, zip_path, problems)
+    return ReleaseResult(assignment, release_dir, zip_path, [])
+
+
+def check_sources(course: Course, assignment: str) -> None:
+    """Every notebook of the assignment must be a valid notebook before nbgrader sees it."""
+    import nbformat
+
+    source = course.folder("source") / assignment
+    notebooks = sorted(p for p in source.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    if not notebooks:
+        raise ReleaseError(f"Opdracht '{assignment}' heeft geen notebook in {source}.")
+    for path in notebooks:
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+            nbformat.validate(nb)
+        except Exception as exc:  # noqa: BLE001 - any reason makes it unusable
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise ReleaseError(f"{path}: geen geldig notebook ({first}).") from None
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    useful = [line for line in lines if re.search(r"(Error|Exception)\b", line) and "NbGraderException" not in line]
+    return (useful or lines or ["onbekende fout"])[-1][:300]
