@@ -4,7 +4,9 @@ Builds a temporary course with the fixture assignment (tests/fixtures/grading), 
 writes N synthetic submissions (correct / partly right / wrong / blank), and grades the same
 submissions twice, each from a fresh gradebook: once with plain `nbgrader autograde` (one
 process, serial) and once with `activering docent nakijken` (workers = number of cores).
-Prints both times, the speed ratio and whether every score is identical.
+Prints both times, the speed ratio and whether every score is identical. (Plain nbgrader uses the
+course's configuration, so its kernels run in the same sandbox, one fresh sandbox per kernel; the
+parallel workers fork their kernels from a warm zygote, see activering.grading.sandbox.)
 
 With ``--opdracht <naam>`` the same comparison runs on one of the course's real assignments
 (``exercises/source/<naam>``, pandas and Altair in every kernel); submissions then alternate
@@ -120,8 +122,8 @@ def main() -> None:
         print(f"opdracht:                     {assignment}")
         print(f"inzendingen:                  {args.aantal}")
         print(f"kernen:                       {os.cpu_count()}")
-        print(f"nbgrader autograde (serieel): {t_plain:6.1f} s")
-        print(f"activering docent nakijken:   {t_ours:6.1f} s")
+        print(f"nbgrader autograde (serieel): {t_plain:6.1f} s ({t_plain / args.aantal:.2f} s per inzending)")
+        print(f"activering docent nakijken:   {t_ours:6.1f} s ({t_ours / args.aantal:.2f} s per inzending)")
         print(f"versnelling:                  {t_plain / t_ours:6.2f}x")
         print(f"alle scores identiek:         {'ja' if identical else 'NEE'}")
         if not identical:

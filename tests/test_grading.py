@@ -8,6 +8,7 @@ re-runs, resuming after an interruption, and the LMS file-name parsers.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -339,6 +340,7 @@ def test_lms_naming(tmp_path, name, student, filename):
     assert (course.folder("submitted") / student / ASSIGNMENT / filename).exists()
 
 
+@pytest.mark.slow
 def test_hard_time_limit_kills_one_student_and_grades_the_rest(tmp_path):
     """A kernel that sleeps past the hard limit per student: worker killed, 0 points, next student graded."""
     import nbformat
@@ -350,7 +352,8 @@ def test_hard_time_limit_kills_one_student_and_grades_the_rest(tmp_path):
     course = make_course(tmp_path)
     config_file = course.grading_dir / "config.yml"
     settings = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    settings["nakijken"].update(tijdslimiet_per_cel=120, tijdslimiet_per_student=12)
+    # generous enough for the correct student on a machine with both cores busy
+    settings["nakijken"].update(tijdslimiet_per_cel=120, tijdslimiet_per_student=30)
     config_file.write_text(yaml.safe_dump(settings), encoding="utf-8")
     course = Course.at(course.course_dir, course.grading_dir)
     vrijgeven(ASSIGNMENT, course)
@@ -367,4 +370,201 @@ def test_hard_time_limit_kills_one_student_and_grades_the_rest(tmp_path):
     assert by_student["a-slaapt"].autoscore == 0.0
     assert by_student["b-correct"].status == "nagekeken" and by_student["b-correct"].autoscore == 3.0
     assert not (course.folder("autograded") / "a-slaapt" / ASSIGNMENT).exists()
-    assert run.seconds < 100
+    assert run.seconds < 200
+
+
+# --------------------------------------------------------------------------- issue 15: reasons, orphans, locks
+
+def _fresh_course(root: Path) -> Course:
+    from activering.grading.release import vrijgeven
+
+    course = make_course(root)
+    vrijgeven(ASSIGNMENT, course)
+    return course
+
+
+def test_nested_folder_and_zip_get_a_dutch_reason(tmp_path):
+    """A notebook in a subfolder or a zip inside the export: a Dutch reason, no internal text anywhere."""
+    from activering.grading.autograde import nakijken
+    from activering.grading.feedback_html import feedback
+    from activering.grading.grades import cijfers
+
+    course = _fresh_course(tmp_path / "c")
+    release_nb = course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    # placed as a plain copy or the hub's exchange would leave them (verzamel may unpack such exports)
+    submitted = course.folder("submitted")
+    good = synthetic.make_submission("correct", release_nb, submitted / "goed" / ASSIGNMENT)
+    nested = submitted / "genest" / ASSIGNMENT / "map"
+    nested.mkdir(parents=True)
+    shutil.copy(good, nested / good.name)
+    (submitted / "ingepakt" / ASSIGNMENT).mkdir(parents=True)
+    with zipfile.ZipFile(submitted / "ingepakt" / ASSIGNMENT / f"{ASSIGNMENT}.zip", "w") as zf:
+        zf.write(good, f"{ASSIGNMENT}.ipynb")
+    run = nakijken(ASSIGNMENT, course, workers=2)
+    by = {s.student: s for s in run.graded}
+    assert by["goed"].autoscore == 3.0
+    assert by["genest"].status == "mislukt" and "submap" in by["genest"].reden and "map/oefening.ipynb" in by["genest"].reden
+    assert by["ingepakt"].status == "mislukt" and "ingepakt" in by["ingepakt"].reden and "oefening.zip" in by["ingepakt"].reden
+    internal = ["/tmp", str(tmp_path), "NbGrader", "Exception", "Traceback", "activering-nakijken", "No notebooks"]
+    pages = feedback(ASSIGNMENT, course)
+    grades = cijfers(course)
+    texts = {"reden " + s: by[s].reden for s in by} | {"pagina " + s: pages[s].read_text() for s in pages}
+    texts["cijfers"] = grades.csv.read_text(encoding="utf-8") + grades.excel_csv.read_text(encoding="utf-8-sig")
+    for where, text in texts.items():
+        for word in internal:
+            assert word not in text, (where, word)
+    assert "submap" in texts["cijfers"] and "ingepakt" in texts["cijfers"]
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _owned_tempdirs(pids: set[int]) -> list[Path]:
+    import tempfile
+
+    found = []
+    for folder in Path(tempfile.gettempdir()).glob("activering-*"):
+        try:
+            owner = int((folder / ".eigenaar").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        if owner in pids:
+            found.append(folder)
+    return found
+
+
+def test_kill_9_second_run_lock_orphans_and_rerun(tmp_path):
+    """kill -9 of `nakijken`: workers and kernels end with it; a second run meanwhile is refused with
+    a Dutch line; the rerun removes what the killed run left, grades everyone exactly once, and the
+    gradebook is intact. No SQLAlchemy warnings on the terminal."""
+    import sqlite3
+    import time
+
+    import nbformat
+
+    from activering.grading.nbapi import gradebook
+    from activering.grading.status import load_report
+
+    course = _fresh_course(tmp_path / "c")
+    release_nb = course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    students = [f"s{i}" for i in range(6)]
+    for sid in students:
+        path = synthetic.make_submission("correct", release_nb, course.folder("submitted") / sid / ASSIGNMENT)
+        nb = nbformat.read(str(path), as_version=4)
+        synthetic._by_id(nb, "antwoord_telling").source += "\nimport time\ntime.sleep(3)"
+        nbformat.write(nb, str(path))
+    cli = [str(Path(sys.executable).with_name("activering")), "docent", "nakijken", ASSIGNMENT, "-j", "2",
+           "--cursus", str(course.course_dir), "--instellingen", str(course.grading_dir)]
+    log = (tmp_path / "eerste.log").open("w")
+    first = subprocess.Popen(cli, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while not load_report(course, ASSIGNMENT) and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.1)
+        assert first.poll() is None and load_report(course, ASSIGNMENT), "first run did not start grading"
+        second = subprocess.run(cli, capture_output=True, text=True, timeout=300)
+        assert second.returncode != 0
+        assert "Er loopt al een nakijkronde" in second.stdout + second.stderr, second.stdout + second.stderr
+        assert "Traceback" not in second.stdout + second.stderr
+        family = _descendants(first.pid)
+        left = _owned_tempdirs(family | {first.pid})
+        assert family and left, (family, left)
+        graded_before = set(load_report(course, ASSIGNMENT))
+        os.kill(first.pid, 9)
+        first.wait(60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        log.close()
+    deadline = time.monotonic() + 120
+    while any(_alive(p) for p in family) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p for p in family if _alive(p)] == [], "workers or kernels outlived the killed run"
+
+    rerun = subprocess.run(cli, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "Warning" not in rerun.stdout + rerun.stderr, rerun.stderr
+    assert [p for p in left if p.exists()] == [], "leftovers of the killed run were not removed"
+    report = load_report(course, ASSIGNMENT)
+    assert set(report) == set(students)
+    regraded = {line.split()[1] for line in rerun.stdout.splitlines() if line.startswith("│ s")}
+    assert regraded and not (regraded & graded_before) and regraded | graded_before >= set(students) - graded_before
+    with gradebook(course) as gb:
+        subs = gb.assignment_submissions(ASSIGNMENT)
+        assert sorted(s.student_id for s in subs) == sorted(students)
+        assert all(s.score == 3.0 for s in subs)
+    with sqlite3.connect(course.db_path) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        counts = con.execute("SELECT student_id, COUNT(*) FROM submitted_assignment GROUP BY student_id").fetchall()
+    assert all(n == 1 for _, n in counts) and len(counts) == len(students)
+
+
+def test_emptied_renamed_repointed_and_unlocked_test_cells(tmp_path):
+    """Test cells emptied, renamed, re-pointed to another cell or unlocked: 0 points, flagged, and a
+    Dutch reason when nbgrader refuses the notebook (never 'beschadigd JSON' or an internal message)."""
+    import copy
+
+    import nbformat
+
+    from activering.grading.autograde import nakijken
+
+    course = _fresh_course(tmp_path / "c")
+    release_nb = course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+    def emptied(nb):
+        synthetic._by_id(nb, "test_telling").source = ""
+
+    def renamed(nb):
+        synthetic._by_id(nb, "test_telling").metadata.nbgrader["grade_id"] = "iets_anders"
+
+    def repointed(nb):
+        test = synthetic._by_id(nb, "test_telling")
+        test.metadata.nbgrader["grade_id"] = "iets_anders"
+        fake = nbformat.v4.new_code_cell("punten = 3\npunten")
+        fake.metadata = copy.deepcopy(test.metadata)
+        fake.metadata.nbgrader["grade_id"] = "test_telling"
+        nb.cells.append(fake)
+
+    def unlocked(nb):
+        test = synthetic._by_id(nb, "test_telling")
+        test.metadata.nbgrader.update(grade=False, locked=False)
+
+    kinds = {"geleegd": emptied, "hernoemd": renamed, "omgeleid": repointed, "ontgrendeld": unlocked}
+    for sid, change in kinds.items():
+        path = synthetic.make_submission("correct", release_nb, course.folder("submitted") / sid / ASSIGNMENT)
+        nb = nbformat.read(str(path), as_version=4)
+        change(nb)
+        nbformat.write(nb, str(path))
+    synthetic.make_submission("correct", release_nb, course.folder("submitted") / "correct" / ASSIGNMENT)
+    by = {s.student: s for s in nakijken(ASSIGNMENT, course, workers=2).graded}
+    assert by["correct"].autoscore == 3.0 and not by["correct"].signalen
+    for sid in kinds:
+        status = by[sid]
+        assert status.autoscore == 0.0, status
+        assert any("test_telling" in s and "geen punten" in s for s in status.signalen), status
+        if status.status == "mislukt":
+            assert "nbgrader-gegevens van een cel zijn aangepast" in status.reden, status
+            assert "JSON" not in status.reden and "Error" not in status.reden

@@ -17,16 +17,26 @@ with it) and replaced.
 Re-running is idempotent: a submission whose files did not change since it was recorded is
 skipped (``opnieuw=True`` grades everything again). The report in ``nakijkverslag/`` is
 written after each recorded student, so an interrupted run resumes where it stopped.
+
+One run per course at a time: a lock (``nakijkverslag/.nakijken.lock``, held with ``flock``) makes
+a second run stop with a Dutch message; the kernel releases it when the holder ends, however it
+ends. Workers ask the kernel to kill them when the main process ends (also on ``kill -9``), and
+their sandboxes die with them; the temp folders a killed run leaves behind are removed by the
+next run. Each worker forks its students' kernels from a warm zygote (see
+:mod:`activering.grading.sandbox`), which removes most of a kernel's start-up cost.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import hashlib
 import multiprocessing as mp
 import os
+import signal
 import shutil
 import sys
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -38,12 +48,68 @@ from activering.grading import integrity, submission_rows
 from activering.grading.config import Course
 from activering.grading.nbapi import gradebook, nbgrader_api
 from activering.grading.nbconfig import course_config
-from activering.grading.sandbox import PATH_MAP_ENV, require_sandbox
+from activering.grading.sandbox import (
+    PATH_MAP_ENV, SandboxKernelManager, get_zygote, owned_tempdir, remove_leftovers, require_sandbox, stop_zygote,
+    take_network_attempts,
+)
 from activering.grading.status import FAILED, OK, StudentStatus, load_report, save_report
 
 
 class GradingError(RuntimeError):
     pass
+
+
+class GradingBusy(GradingError):
+    """Another grading run holds the course's lock."""
+
+
+LOCK_NAME = ".nakijken.lock"
+_lock_fd: int | None = None  # the main process's lock; a worker closes its inherited copy
+
+
+def _acquire_lock(course: Course) -> int:
+    """One grading run per course at a time. The kernel releases the lock when the process ends,
+    however it ends, so a crashed or killed run never leaves it stuck."""
+    path = course.status_dir / LOCK_NAME
+    try:
+        course.status_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise GradingError(f"Kan het slot {path} niet aanmaken: {exc.strerror or exc}.") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise GradingError(f"Kan het slot {path} niet zetten: {exc.strerror}.") from None
+        try:
+            holder = path.read_text(encoding="utf-8").strip()
+        except OSError:
+            holder = ""
+        detail = f" ({holder})" if holder else ""
+        raise GradingBusy(f"Er loopt al een nakijkronde voor deze cursus{detail}. Wacht tot die klaar is "
+                          "en start dan opnieuw; ongewijzigde inzendingen worden dan overgeslagen.") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"proces {os.getpid()}, gestart {time.strftime('%d-%m-%Y %H:%M:%S')}\n".encode())
+    return fd
+
+
+def _release_lock(fd: int) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this worker when the main process ends (also on kill -9)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
 
 
 @dataclass
@@ -89,6 +155,8 @@ def _worker_config(course: Course, private: Path):
     cfg.CourseDirectory.db_url = f"sqlite:///{private / 'gradebook.db'}"
     # all outputs are in once the last cell replied: stop the kernel at once instead of gracefully
     cfg.SandboxedExecute.shutdown_kernel = "immediate"
+    # a worker grades many students: fork their kernels from one warm, sandboxed zygote
+    cfg.SandboxKernelManager.zygote = True
     return cfg
 
 
@@ -103,9 +171,12 @@ def _publish_autograded(private: Path, real: Path) -> None:
         shutil.move(str(private), str(real))
 
 
-def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private: Path) -> None:
+def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private: Path, parent: int) -> None:
     """Worker loop: grade one student at a time with nbgrader in a private course copy."""
+    _die_with_parent(parent)
     os.setpgrp()  # own process group: the main process can kill the worker and its kernel
+    if _lock_fd is not None:
+        os.close(_lock_fd)  # the lock belongs to the main process only
     private.mkdir(parents=True, exist_ok=True)
     db = private / "gradebook.db"
     shutil.copy2(snapshot, db)
@@ -113,6 +184,18 @@ def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private:
     (private / "submitted").mkdir(exist_ok=True)
     os.environ[PATH_MAP_ENV] = f"{private}={course.course_dir}"
     api = nbgrader_api(course, _worker_config(course, private))
+    if course.config.nakijken.afscherming:
+        try:  # warm up while the main process hands out the first student
+            get_zygote(list(SandboxKernelManager.class_traits()["preload"].default_value))
+        except Exception:
+            pass  # the kernel manager falls back to one sandbox per kernel
+    try:
+        _worker_loop(conn, course, assignment, private, db, api)
+    finally:
+        stop_zygote()
+
+
+def _worker_loop(conn, course: Course, assignment: str, private: Path, db: Path, api) -> None:
     while True:
         try:
             task = conn.recv()
@@ -128,9 +211,11 @@ def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private:
                 link.unlink()
             link.symlink_to(course.folder("submitted") / student)
             _clear_overrides(course, assignment, student, overrides, db_url=f"sqlite:///{db}")
+            take_network_attempts()
             result = api.autograde(assignment, student, force=True, create=True)
             payload = {"success": result["success"], "log": result.get("log", ""), "error": result.get("error", ""),
-                       "rows": submission_rows.read_rows(db, assignment, student)}
+                       "rows": submission_rows.read_rows(db, assignment, student),
+                       "netwerk": take_network_attempts()}
             _publish_autograded(private / "autograded" / student / assignment,
                                 course.folder("autograded") / student / assignment)
         except Exception:  # never let one student stop the worker
@@ -149,7 +234,7 @@ class _Worker:
         self.index = index
         self.conn, child = ctx.Pipe()
         private = args[3] / f"w{index}-{time.monotonic_ns()}"
-        self.process = ctx.Process(target=_worker_main, args=(child, args[0], args[1], args[2], private),
+        self.process = ctx.Process(target=_worker_main, args=(child, args[0], args[1], args[2], private, os.getpid()),
                                    daemon=True, name=f"nakijken-{index}")
         self.process.start()
         child.close()
@@ -184,25 +269,59 @@ class _Worker:
 # --------------------------------------------------------------------------- main side
 
 
+def _describe_missing(submitted: Path, expected: list[str]) -> str:
+    """Why nbgrader found no notebook to grade, in the docent's words, without internal paths."""
+    wanted = ", ".join(f"{n}.ipynb" for n in expected)
+    present = sorted(p.name for p in submitted.glob("*.ipynb"))
+    if present:
+        return f"Verkeerde bestandsnaam: {', '.join(present)} ingeleverd, verwacht {wanted}."
+    try:
+        files = sorted(p.relative_to(submitted) for p in submitted.rglob("*") if p.is_file())
+    except OSError:
+        files = []
+    nested = [str(p) for p in files if p.suffix == ".ipynb" and len(p.parts) > 1]
+    archives = [str(p) for p in files if p.suffix.lower() in (".zip", ".rar", ".7z", ".gz", ".tar", ".tgz")]
+    if nested:
+        return (f"Het notebook staat in een submap ({', '.join(nested[:3])}) in plaats van los in de inzending "
+                f"(verwacht {wanted}); er is niets uitgevoerd.")
+    if archives:
+        return (f"De inzending bevat een ingepakt bestand ({', '.join(archives[:3])}) in plaats van het notebook "
+                f"(verwacht {wanted}); er is niets uitgevoerd.")
+    return f"Geen notebook ingeleverd (verwacht {wanted})."
+
+
 def _reason_from_log(text: str, submitted: Path, expected: list[str]) -> str:
-    if "No notebooks found" in text or "Skipping unknown notebook" in text and not any(
-        (submitted / f"{n}.ipynb").exists() for n in expected
-    ):
-        present = sorted(p.name for p in submitted.glob("*.ipynb"))
-        wanted = ", ".join(f"{n}.ipynb" for n in expected)
-        if present:
-            return f"Verkeerde bestandsnaam: {', '.join(present)} ingeleverd, verwacht {wanted}."
-        return f"Geen notebook ingeleverd (verwacht {wanted})."
+    """A Dutch reason for a failed submission; never internal paths or exception texts."""
+    if ("No notebooks found" in text or "No notebooks were matched" in text or "Skipping unknown notebook" in text) \
+            and not any((submitted / f"{n}.ipynb").exists() for n in expected):
+        return _describe_missing(submitted, expected)
+    if any(s in text for s in ("metadata may be corrupted", "does not have a grade_id", "Inconsistent checksums",
+                                "Duplicate grade id", "duplicate grade id", "cell_type changed", "Cell type changed")):
+        return ("De nbgrader-gegevens van een cel zijn aangepast (bijvoorbeeld een test- of antwoordcel die een "
+                "andere naam, soort of vergrendeling kreeg); nbgrader kan dit notebook niet nakijken en de tests "
+                "leveren geen punten op.")
     if any(s in text for s in ("NotJSONError", "JSONDecodeError", "does not appear to be JSON", "Expecting value",
-                                "Unterminated string", "NBFormatError", "ValidationError")):
+                                "Unterminated string", "NBFormatError", "ValidationError", "UnicodeDecodeError")):
         return "Het notebook is beschadigd of leeg (geen geldig JSON-notebook); er is niets uitgevoerd."
     if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
         return ("De kernel is gecrasht tijdens het uitvoeren (bijvoorbeeld een geheugenbom, os._exit of een "
                 "afgebroken proces); tests die niet zijn uitgevoerd leveren geen punten op.")
     if "UnresponsiveKernel" in text or "CellTimeoutError" in text or "TimeoutError" in text:
         return "De kernel reageerde niet meer binnen de tijdslimiet; geen punten voor niet-uitgevoerde tests."
-    last = [line for line in text.strip().splitlines() if line.strip()]
-    return "Fout bij het nakijken: " + (last[-1][:300] if last else "onbekende fout")
+    if not any((submitted / f"{n}.ipynb").exists() for n in expected):
+        return _describe_missing(submitted, expected)
+    return ("Onbekende fout bij het nakijken van deze inzending; de technische melding staat voor de docent "
+            "in nakijkverslag/fouten.log.")
+
+
+def _log_failure(course: Course, assignment: str, student: str, text: str) -> None:
+    """Keep nbgrader's own message for the docent (a log file, not the feedback or the grades)."""
+    try:
+        course.status_dir.mkdir(parents=True, exist_ok=True)
+        with open(course.status_dir / "fouten.log", "a", encoding="utf-8") as log:
+            log.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {assignment} / {student}\n{text.strip()[-4000:]}\n")
+    except OSError:
+        pass
 
 
 def _clear_overrides(course: Course, assignment: str, student: str, overrides: list[list[str]],
@@ -283,7 +402,15 @@ def _record(course: Course, assignment: str, worker_result: dict, sub_hash: str,
             text = "\n".join([worker_result.get("log") or "", worker_result.get("error") or ""])
             status.status = FAILED
             status.reden = _reason_from_log(text, submitted, expected)
+            _log_failure(course, assignment, student, text)
             _zero_autograded(course, assignment, student)
+    if worker_result.get("netwerk"):
+        # No address in the signal: it is shown to the student, and student code chooses the address
+        # (it could carry a hidden test). The docent finds the attempts in nakijkverslag/fouten.log.
+        attempts = worker_result["netwerk"]
+        status.signalen.append("studentcode probeerde verbinding te maken via het netwerk (geblokkeerd; "
+                               "details in nakijkverslag/fouten.log)")
+        _log_failure(course, assignment, student, "netwerkpogingen:\n" + "\n".join(attempts))
     if status.status == OK:
         status.signalen += integrity.execution_signals(
             course.folder("autograded") / student / assignment, settings.tijdslimiet_per_cel, settings.geheugenlimiet_mb)
@@ -322,15 +449,28 @@ def nakijken(
     ``on_progress(status, done, total)`` is called once with ``status=None`` when the number of
     submissions is known and after each recorded student.
     """
+    global _lock_fd
     course = course or Course.default()
     settings = course.config
     if settings.nakijken.afscherming:
         require_sandbox()
+    if not course.db_path.exists():
+        raise GradingError("Er is nog geen cijferboek: geef de opdracht eerst vrij (activering docent vrijgeven).")
+    _lock_fd = _acquire_lock(course)
+    try:
+        remove_leftovers()  # what a killed run left behind: temp copies and kernel folders
+        return _grade_locked(assignment, course, students, workers, opnieuw, on_progress)
+    finally:
+        fd, _lock_fd = _lock_fd, None
+        _release_lock(fd)
+
+
+def _grade_locked(assignment: str, course: Course, students: list[str] | None, workers: int | None,
+                  opnieuw: bool, on_progress) -> GradingRun:
+    settings = course.config
     n_workers = max(1, workers or settings.workers())
     started = time.monotonic()
     run = GradingRun(assignment, workers=n_workers)
-    if not course.db_path.exists():
-        raise GradingError("Er is nog geen cijferboek: geef de opdracht eerst vrij (activering docent vrijgeven).")
     with gradebook(course) as gb:
         try:
             expected = [nb.name for nb in gb.find_assignment(assignment).notebooks]
@@ -357,7 +497,7 @@ def nakijken(
         run.seconds = time.monotonic() - started
         return run
 
-    run_dir = Path(tempfile.mkdtemp(prefix="activering-nakijken-"))
+    run_dir = owned_tempdir("activering-nakijken-")
     snapshot = run_dir / "snapshot.db"
     shutil.copy2(course.db_path, snapshot)
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
@@ -424,5 +564,6 @@ def nakijken(
         for worker in pool:
             worker.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
+        remove_leftovers()  # kernel folders of workers that were killed in this run
         run.seconds = time.monotonic() - started
     return run

@@ -3,6 +3,9 @@
 Unlike nbgrader's own feedback (which shows the executed test cells, hidden tests included),
 test cells are shown as they were handed out: the visible part only, the points, and the
 kind of error — so a course can allow resubmission without giving the hidden tests away.
+Outputs of cells that ran at or after the first test with hidden parts are not shown at all:
+student code can catch a hidden test in many ways and print it in any disguise
+(see :mod:`activering.grading.integrity`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from markdown_it import MarkdownIt
 
 from activering.files import write_atomic
 from activering.grading.config import Course
+from activering.grading.integrity import (
+    HIDDEN_OUTPUT_NOTE, has_hidden_tests, hidden_grade_ids, safe_error, tainted_positions,
+)
 from activering.grading.nbapi import gradebook
 from activering.grading.rubrics import apply_assessments, load_rubric, read_assessments
 from activering.grading.status import FAILED, load_report
@@ -28,6 +34,7 @@ pre{background:#f4f4f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 .signaal{background:#fff4e5;border:1px solid #e0a030;padding:.5rem 1rem;border-radius:6px}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.25rem .5rem;vertical-align:top}
 .gekozen{background:#e3f2e8;font-weight:600}
+.verborgen{color:#555}
 """
 
 
@@ -50,16 +57,27 @@ def _outputs(cell) -> str:
     return "".join(parts)
 
 
-def _test_error(cell, visible_source: str) -> str:
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            ename, evalue = out.get("ename", "Fout"), out.get("evalue", "")
-            if ename == "CellTimeoutError":
-                return "<p>De test is afgebroken: de tijdslimiet per cel werd overschreden.</p>"
-            shown = f": {html.escape(evalue)}" if evalue and evalue in visible_source else ""
-            return (f"<p>De test gaf een fout (<code>{html.escape(ename)}</code>{shown}). "
-                    "Details van verborgen tests worden niet getoond.</p>")
-    return ""
+def _test_error(cell, visible_source: str, hidden: bool) -> str:
+    error = safe_error(cell, visible_source)
+    if error is None:
+        return ""
+    ename, evalue = error
+    if ename == "CellTimeoutError":
+        return "<p>De test is afgebroken: de tijdslimiet per cel werd overschreden.</p>"
+    if ename == "DeadKernelError":
+        return "<p>De test is niet uitgevoerd: de kernel was gestopt.</p>"
+    shown = f": {html.escape(evalue)}" if evalue else ""
+    note = " Details van verborgen tests worden niet getoond." if hidden else ""
+    return f"<p>De test gaf een fout (<code>{html.escape(ename)}</code>{shown}).{note}</p>"
+
+
+def _hidden_outputs(cell) -> str:
+    """What a student sees of a cell that ran after hidden tests: a note and a built-in error name."""
+    if not cell.get("outputs"):
+        return ""
+    error = safe_error(cell, "")
+    shown = f" De cel gaf een fout: <code>{html.escape(error[0])}</code>." if error else ""
+    return f"<p class='verborgen'><em>{html.escape(HIDDEN_OUTPUT_NOTE)}</em>{shown}</p>"
 
 
 def _rubric_html(vraag, given: list[dict]) -> str:
@@ -107,15 +125,20 @@ def render_feedback(course: Course, assignment: str, student: str) -> str:
             name = release_nb.stem
             released = nbformat.read(str(release_nb), as_version=4)
             graded_path = course.folder("autograded") / student / assignment / release_nb.name
-            graded = {}
+            hidden_ids = hidden_grade_ids(course.folder("source") / assignment / release_nb.name)
+            graded, tainted = {}, set()
             if graded_path.exists():
                 try:
-                    for cell in nbformat.read(str(graded_path), as_version=4).cells:
-                        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-                        if gid:
-                            graded[gid] = cell
+                    cells = nbformat.read(str(graded_path), as_version=4).cells
                 except Exception:
-                    pass
+                    cells = []
+                after_hidden = tainted_positions(cells, hidden_ids)
+                for index, cell in enumerate(cells):
+                    gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                    if gid:
+                        graded.setdefault(gid, cell)
+                        if index in after_hidden:
+                            tainted.add(gid)
             body.append(f"<h2>{html.escape(name)}</h2>")
             for cell in released.cells:
                 meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -125,7 +148,7 @@ def render_feedback(course: Course, assignment: str, student: str) -> str:
                     source = _text(mine.source) if mine is not None else "(niet beschikbaar)"
                     block = (md.render(source) if cell.cell_type == "markdown" else f"<pre>{html.escape(source)}</pre>")
                     if mine is not None and cell.cell_type == "code":
-                        block += _outputs(mine)
+                        block += _hidden_outputs(mine) if gid in tainted else _outputs(mine)
                     if meta.get("grade"):
                         g = grades.get((name, gid))
                         pts = f"{g.score:g} van {g.max_score:g} punten" if g else "nog niet beoordeeld"
@@ -142,7 +165,8 @@ def render_feedback(course: Course, assignment: str, student: str) -> str:
                     visible = _text(cell.source)
                     pts = f"{g.score:g} van {g.max_score:g} punten" if g else "niet nagekeken"
                     mine = graded.get(gid)
-                    err = _test_error(mine, visible) if mine is not None else ""
+                    hidden = gid in hidden_ids or (mine is not None and has_hidden_tests(mine))
+                    err = _test_error(mine, visible, hidden) if mine is not None else ""
                     body.append(f"<div class='cel test {'fout' if err else ''}'><p><strong>Test {html.escape(gid)}</strong>"
                                 f" — {pts}</p><pre>{html.escape(visible)}</pre>{err}</div>")
                 elif cell.cell_type == "markdown":

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 from contextlib import contextmanager
+
+from sqlalchemy import exc as sa_exc
 
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
@@ -14,6 +17,12 @@ from nbgrader.coursedir import CourseDirectory
 
 from activering.grading.config import Course
 from activering.grading.nbconfig import course_config
+
+# nbgrader's gradebook code triggers SQLAlchemy warnings ("Object of type <SubmittedAssignment> not
+# in session ...") that say nothing to a docent and nothing about the grades: keep them off the
+# terminal. Only warnings raised from nbgrader's own modules are silenced.
+for _category in (sa_exc.SAWarning, sa_exc.SADeprecationWarning):
+    warnings.filterwarnings("ignore", category=_category, module=r"nbgrader(\.|$)")
 
 # nbgrader creates a gradebook by running the `alembic` script: make this environment's scripts
 # findable even when `activering` is started without activating the virtual environment.

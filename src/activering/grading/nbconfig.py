@@ -14,11 +14,12 @@ from activering.grading.config import Course
 
 
 def configure(c: Config, course_dir: Path | str, grading_dir: Path | str | None = None) -> Config:
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (
-        AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
+        AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades,
     )
 
+    from activering.grading.integrity import HideHiddenTests
     from activering.grading.sandbox import SandboxedExecute
 
     course = Course.at(course_dir, grading_dir)
@@ -35,6 +36,9 @@ def configure(c: Config, course_dir: Path | str, grading_dir: Path | str | None 
         SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
+    # nbgrader's own feedback (returned to students on the hub) shows no hidden test, nor any output
+    # that ran after one (student code may have caught it there).
+    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
     # Student versions never keep outputs of the instructor's run.
     c.ClearSolutions.enforce_metadata = True
     c.GenerateAssignment.create_assignment = True
