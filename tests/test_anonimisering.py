@@ -600,3 +600,21 @@ def test_cli_progress_bar_on_a_terminal(export, tmp_path):
     shown = buffer.getvalue()
     assert "Schrijven" in shown or "Bewerken" in shown
     assert "960/960" in shown.replace(",", "")  # every note cleaned, counted on the bar
+
+
+def test_content_detected_name_columns_and_tussenvoegsels_go_with_the_name(tmp_path):
+    """A name column with an unknown header is found by its values; no 'de [NAAM]' is left behind."""
+    rng = random.Random(16)
+    firsts = ["Jan", "Ayşe", "Gerrit", "Fatima", "Kees", "Priya", "Dirk", "Anouk", "Youssef", "Marieke", "Sevgi", "Bram"]
+    lasts = ["de Vries", "van der Meer", "de Jong", "van Dijk", "ter Horst", "El Amrani", "Jansen", "Pinas"]
+    rows = ["Cliënt;Dossier;Gesprekverslag"]
+    for i in range(120):
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        rows.append(f'{first} {last};D-{i:04d};"{last[0].upper() + last[1:]} belde. Gesprek met {first} {last} over werk."')
+    path = _csv(tmp_path, "export.csv", ("\n".join(rows) + "\n").encode("utf-8"))
+    run([path], tmp_path / "uit", KEY, k=2)
+    out = pd.read_csv(tmp_path / "uit" / "export.csv", dtype=str, keep_default_na=False)
+    assert "Cliënt" not in out.columns
+    text = " ".join(out["Gesprekverslag"])
+    for word in {w for name in (*firsts, *lasts) for w in name.split()}:
+        assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE), word

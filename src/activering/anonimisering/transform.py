@@ -325,7 +325,13 @@ def scrub_text(array: pa.Array, scrub: TextScrub, *, structured: bool = True, de
                 counts[kind] = counts.get(kind, 0) + int(n)
     elif report_progress and scrub.progress is not None:
         scrub.progress(len(array))
+    if len(out):  # a tussenvoegsel left before a replaced surname ("de [NAAM]") goes with it
+        out = pc.replace_substring_regex(out, pattern=_TUSSEN_BEFORE_NAME, replacement="[NAAM]")
     return out, counts
+
+
+_TUSSEN_BEFORE_NAME = (r"\b(?:(?:[Vv]an (?:der|den|de|het|'t)|[Ii]n (?:'t|het)|[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en"
+                       r"|[Uu]it (?:de|den)|[Oo]p (?:de|den)|[Ee]l|[Aa]l|[Ll]a|[Ll]e|[Dd]a|[Dd]u|[Vv]on)[ \-])+\[NAAM\]")
 
 
 def _bands(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, quasi: bool) -> tuple[pa.Array, list[Level]]:
