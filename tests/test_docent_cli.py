@@ -45,12 +45,7 @@ def wide_console(monkeypatch):
     monkeypatch.setattr(docent_cli.console, "width", 300)
 
 
-def make_course(root: Path) -> Course:
-    (root / "exercises" / "source").mkdir(parents=True)
-    shutil.copytree(FIXTURE / "source" / ASSIGNMENT, root / "exercises" / "source" / ASSIGNMENT)
-    shutil.copytree(FIXTURE / "grading", root / "grading")
-    shutil.copy(REPO_ROOT / "exercises" / "nbgrader_config.py", root / "exercises" / "nbgrader_config.py")
-    return Course.at(root / "exercises", root / "grading")
+make_course = synthetic.make_course
 
 
 @pytest.fixture(scope="module")

@@ -87,24 +87,31 @@ def mangle(word: str) -> str:
     return "".join("?" if c == "?" or not c.isascii() else c.lower() for c in word)
 
 
+def _deduce_list(folder: str, names: tuple[str, ...], min_length: int = 1) -> set[str]:
+    """The folded items of some of deduce's lookup lists (empty when deduce is not installed)."""
+    import importlib.util
+    from pathlib import Path
+
+    items: set[str] = set()
+    spec = importlib.util.find_spec("deduce")
+    if spec and spec.origin:
+        base = Path(spec.origin).parent / "data" / "lookup" / "src" / folder
+        for name in names:
+            path = base / name / "items.txt"
+            if path.exists():
+                items.update(fold(w.strip()) for w in path.read_text(encoding="utf-8").splitlines()
+                             if len(w.strip()) >= min_length)
+    return items
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Dutch words that are also names: ours, plus deduce's stop words and common words when present."""
-    words = set(NOUN_WORDS) | set(OTHER_WORDS)
     try:
-        import importlib.util
-        from pathlib import Path
-
-        spec = importlib.util.find_spec("deduce")
-        if spec and spec.origin:
-            base = Path(spec.origin).parent / "data" / "lookup" / "src" / "whitelist"
-            for name in ("lst_stop_word", "lst_common_word"):
-                path = base / name / "items.txt"
-                if path.exists():
-                    words.update(fold(w.strip()) for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
-    except Exception:  # pragma: no cover - the hand lists are enough
-        pass
-    return frozenset(words)
+        extra = _deduce_list("whitelist", ("lst_stop_word", "lst_common_word"))
+    except (OSError, UnicodeDecodeError):  # pragma: no cover - the hand lists are enough
+        extra = set()
+    return frozenset(set(NOUN_WORDS) | set(OTHER_WORDS) | extra)
 
 
 _PLAIN, _WORDLIKE = 1, 2
@@ -567,17 +574,7 @@ _CAPITAL_RE = re.compile(r"(?<![^\W_])(?:[^\W\d_a-zß-ÿ]|\?(?=[^\W\d_]))(?:[^\W
 @lru_cache(maxsize=1)
 def deduce_names() -> frozenset[str]:
     """Deduce's lists of Dutch first names and surnames, folded (empty when deduce is not installed)."""
-    import importlib.util
-    from pathlib import Path
-
-    names: set[str] = set()
-    spec = importlib.util.find_spec("deduce")
-    if spec and spec.origin:
-        base = Path(spec.origin).parent / "data" / "lookup" / "src" / "names"
-        for part in ("lst_first_name", "lst_surname"):
-            path = base / part / "items.txt"
-            if path.exists():
-                names.update(fold(w.strip()) for w in path.read_text(encoding="utf-8").splitlines() if len(w.strip()) > 2)
+    names = _deduce_list("names", ("lst_first_name", "lst_surname"), min_length=3)
     return frozenset(names - common_words() - NOUN_WORDS - OTHER_WORDS - NOT_A_PERSON)
 
 
