@@ -119,11 +119,11 @@ def prepare_output(out_dir: Path, inputs: list[Path]) -> None:
                                        "`activering anonimiseer`); kies een nieuwe of lege map")
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> list[str]:
+def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> None:
     """Write every file into a temporary sibling folder, then swap it into place.
 
     Files and folders a person added to an earlier result (notes, ``koppeling.yml``,
-    ``cursusdata/``) are copied into the new result; their names are returned.
+    ``cursusdata/``; see :func:`foreign_entries`) are copied into the new result.
     """
     out_dir = Path(out_dir)
     parent = out_dir.resolve().parent
@@ -131,7 +131,6 @@ def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> list[
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.nieuw-", dir=parent))
     (staging / OWNER).write_text(str(os.getpid()), encoding="utf-8")
     old = None
-    kept: list[str] = []
     try:
         for name, content in files.items():
             target = staging / name
@@ -150,7 +149,6 @@ def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> list[
                 shutil.copytree(entry, staging / name, symlinks=True)
             else:
                 shutil.copy2(entry, staging / name, follow_symlinks=False)
-            kept.append(name)
         (staging / OWNER).unlink()
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.oud-", dir=parent))
@@ -166,7 +164,6 @@ def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> list[
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    return kept
 
 
 def _cascade(results: list[FileResult], keep: dict[str, np.ndarray], removed_from: FileResult,

@@ -98,11 +98,15 @@ def dutch_number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def lines_text(lines: list[int]) -> str:
-    """``regel 4, 9, 12`` or ``regels 4, 9, 12, … (17 in totaal)``: line numbers, never values."""
+def lines_text(lines: list[int], total: int | None = None) -> str:
+    """``regel 4`` or ``regels 4, 9, 12, … (17 in totaal)``: line numbers, never values.
+
+    ``lines`` may be only the first few of ``total`` lines.
+    """
+    total = len(lines) if total is None else total
     shown = ", ".join(map(str, lines[:_MAX_LISTED]))
-    more = f", … ({len(lines):,} in totaal)" if len(lines) > _MAX_LISTED else ""
-    return ("regel " if len(lines) == 1 else "regels ") + shown + more
+    more = f", … ({total:,} in totaal)" if total > min(len(lines), _MAX_LISTED) else ""
+    return ("regel " if total == 1 else "regels ") + shown + more
 
 
 def _empty_long_fields(source: SourceFile) -> None:
@@ -120,7 +124,7 @@ def _empty_long_fields(source: SourceFile) -> None:
         source.frame[column] = pd.array(pc.if_else(pa.array(too_long), "", array).to_pylist(), dtype=STRING)
         source.warnings.append(
             f"{source.name}, kolom '{column}': veld langer dan {dutch_number(MAX_FIELD)} tekens"
-            + f" in {lines_text([source.line_of(int(r)) for r in rows])}; dat veld is leeg gelaten"
+            + f" in {lines_text([source.line_of(int(r)) for r in rows[:_MAX_LISTED]], len(rows))}; dat veld is leeg gelaten"
         )
 
 

@@ -154,10 +154,8 @@ def _check_parsed(result: FileResult, column: str, bad: np.ndarray, what: str) -
         return
     source = result.source
     rows = np.flatnonzero(bad)
-    lines = [source.line_of(int(r)) for r in rows[:50]] if len(source.lines) else []
-    where = lines_text(lines) if lines else f"{len(rows):,} rijen"
-    if len(rows) > 50:
-        where = lines_text(lines[:5]) + f", … ({len(rows):,} in totaal)"
+    lines = [source.line_of(int(r)) for r in rows[:5]] if len(source.lines) else []
+    where = lines_text(lines, len(rows)) if lines else f"{len(rows):,} rijen"
     if bad.mean() > 0.5 and len(rows) > 10:
         raise ExportError(source.path, f"meer dan de helft van de waarden is geen {what}; klopt de actie in het plan?",
                           column=column)
@@ -424,7 +422,8 @@ def _keep(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, s
         changed = pc.fill_null(pc.not_equal(array, out), False).to_numpy(zero_copy_only=False)
         rows = np.flatnonzero(changed)
         result.redactions[column] = found
-        where = lines_text([result.source.line_of(int(r)) for r in rows[:6]]) if len(result.source.lines) and len(rows) else "?"
+        where = (lines_text([result.source.line_of(int(r)) for r in rows[:5]], len(rows))
+                 if len(result.source.lines) and len(rows) else "?")
         result.warnings.append(
             f"{result.source.name}, kolom '{column}' ({where}): kolom wordt behouden maar bevat identificerende "
             f"gegevens ({', '.join(f'{k}: {v}' for k, v in found.items())}); die zijn vervangen; overweeg actie "
