@@ -29,12 +29,7 @@ HIDDEN_MARKERS = ["('C', 4)", "BEGIN HIDDEN", "aantal_per_trede([])"]
 SOLUTION_MARKERS = ["telling[trede] = telling.get(trede, 0) + 1", "BEGIN SOLUTION"]
 
 
-def make_course(root: Path) -> Course:
-    (root / "exercises" / "source").mkdir(parents=True)
-    shutil.copytree(FIXTURE / "source" / ASSIGNMENT, root / "exercises" / "source" / ASSIGNMENT)
-    shutil.copytree(FIXTURE / "grading", root / "grading")
-    shutil.copy(REPO_ROOT / "exercises" / "nbgrader_config.py", root / "exercises" / "nbgrader_config.py")
-    return Course.at(root / "exercises", root / "grading")
+make_course = synthetic.make_course
 
 
 @pytest.fixture(scope="module")
@@ -470,7 +465,9 @@ def test_kill_9_second_run_lock_orphans_and_rerun(tmp_path):
 
     course = _fresh_course(tmp_path / "c")
     release_nb = course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    students = [f"s{i}" for i in range(6)]
+    # Enough students (3 s each, below the 5 s cell limit) that the first run is still grading when the
+    # second one has started and been refused, however busy the machine is.
+    students = [f"s{i:02d}" for i in range(16)]
     for sid in students:
         path = synthetic.make_submission("correct", release_nb, course.folder("submitted") / sid / ASSIGNMENT)
         nb = nbformat.read(str(path), as_version=4)
