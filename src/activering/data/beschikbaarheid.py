@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from activering.data.databron import DataFileError, data_dir
+
 MANIFEST_NAME = "kolommen.yml"
 SUPPRESSED = "*"
 
@@ -106,8 +108,6 @@ def precision_of(dtype: str, values) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 def _folder(folder: Path | str | None) -> Path:
-    from activering.data.loader import data_dir
-
     return data_dir(folder)
 
 
@@ -116,8 +116,6 @@ def manifest(folder: Path | str | None = None) -> dict | None:
     path = _folder(folder) / MANIFEST_NAME
     if not path.exists():
         return None
-    from activering.data.loader import DataFileError
-
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:

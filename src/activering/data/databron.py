@@ -1,8 +1,7 @@
 """Which data the course uses: the synthetic set, or a trainer's own anonymised export.
 
 ``activering data gebruik MAP`` writes a small pointer file (:data:`POINTER_FILE`, in the course
-folder, not in git) with the folder of the converted data; :func:`activering.data.loader.data_dir`
-reads it, so ``load_table`` and every chart in the book use that folder. ``activering data
+folder, not in git) with the folder of the converted data; :func:`data_dir` reads it, so ``load_table`` and every chart in the book use that folder. ``activering data
 gebruik --synthetisch`` removes the pointer again. $ACTIVERING_DATA_DIR still wins over the pointer.
 $ACTIVERING_DATABRON names another pointer file (tests use it to keep their choice to themselves).
 """
@@ -19,6 +18,8 @@ from activering.paths import REPO_ROOT
 
 POINTER_FILE = REPO_ROOT / ".databron.yml"
 POINTER_ENV = "ACTIVERING_DATABRON"
+ENV_VAR = "ACTIVERING_DATA_DIR"
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
 
 
 def pointer_file() -> Path:
@@ -61,3 +62,26 @@ def reset() -> bool:
         pointer.unlink()
         return True
     return False
+
+
+class DataFileError(ValueError):
+    """A data file does not match the codebook."""
+
+    def __init__(self, path: Path, problem: str, column: str | None = None, line: int | None = None) -> None:
+        self.path, self.column, self.line, self.problem = Path(path), column, line, problem
+        where = f"{self.path.name}"
+        if column is not None:
+            where += f", kolom '{column}'"
+        if line is not None:
+            where += f", regel {line}"
+        super().__init__(f"{where}: {problem}")
+
+
+def data_dir(path: Path | str | None = None) -> Path:
+    """The data folder: the argument, else $ACTIVERING_DATA_DIR, else the folder chosen with
+    ``activering data gebruik`` (see :mod:`activering.data.databron`), else the repository's data/."""
+    if path is not None:
+        return Path(path)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return active_data_dir() or DEFAULT_DATA_DIR

@@ -15,40 +15,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from activering.data import beschikbaarheid, databron
+from activering.data import beschikbaarheid
+from activering.data.databron import DEFAULT_DATA_DIR, ENV_VAR, DataFileError, data_dir  # noqa: F401  (public here too)
 from activering.data.codebook import Codebook, Column, Table, load_codebook
 from activering.data.schema import cast
 from activering.paths import REPO_ROOT
 
-ENV_VAR = "ACTIVERING_DATA_DIR"
-DEFAULT_DATA_DIR = REPO_ROOT / "data"
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOLEAN = {"true": True, "false": False}
-
-
-class DataFileError(ValueError):
-    """A data file does not match the codebook."""
-
-    def __init__(self, path: Path, problem: str, column: str | None = None, line: int | None = None) -> None:
-        self.path, self.column, self.line, self.problem = Path(path), column, line, problem
-        where = f"{self.path.name}"
-        if column is not None:
-            where += f", kolom '{column}'"
-        if line is not None:
-            where += f", regel {line}"
-        super().__init__(f"{where}: {problem}")
-
-
-def data_dir(path: Path | str | None = None) -> Path:
-    """The data folder: the argument, else $ACTIVERING_DATA_DIR, else the folder chosen with
-    ``activering data gebruik`` (see :mod:`activering.data.databron`), else the repository's data/."""
-    if path is not None:
-        return Path(path)
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    return databron.active_data_dir() or DEFAULT_DATA_DIR
 
 
 def load_table(name: str, data_dir: Path | str | None = None, *, codebook: Codebook | None = None) -> pd.DataFrame:
