@@ -51,21 +51,27 @@ def make_export(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
     last = surnames[rng.integers(0, len(surnames), n)]
     born = pd.Timestamp("1960-01-01") + pd.to_timedelta(rng.integers(0, 365 * 45, n), unit="D")
     start = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 365 * 8, n), unit="D")
-    clients = pd.DataFrame({
-        "Klantnummer": np.char.add("K", np.arange(1, n + 1).astype(str)),
-        "BSN": _bsns(rng, n),
-        "Voornaam": first,
-        "Achternaam": last,
-        "Adres": np.char.add("Kerkstraat ", rng.integers(1, 300, n).astype(str)),
-        "Postcode": np.char.add(rng.integers(1000, 9999, n).astype(str), " AB"),
-        "Geboortedatum": born.strftime("%d-%m-%Y"),
-        "Geslacht": np.array(["man", "vrouw"])[rng.integers(0, 2, n)],
-        "Gemeente": np.array(["Helmond", "Tilburg", "Weert"])[rng.integers(0, 3, n)],
-        "Huishouden": np.array(["alleenstaand", "alleenstaande ouder", "paar"])[rng.integers(0, 3, n)],
-        "Maatregel": np.array(["geen", "geen", "waarschuwing", "korting 20%", "korting 100%"])[rng.integers(0, 5, n)],
-        "Uitkering": np.char.add(np.char.add(rng.integers(600, 1600, n).astype(str), ","), rng.integers(10, 99, n).astype(str)),
-        "Startdatum": start.strftime("%d-%m-%Y"),
-    })
+    clients = pd.DataFrame(
+        {
+            "Klantnummer": np.char.add("K", np.arange(1, n + 1).astype(str)),
+            "BSN": _bsns(rng, n),
+            "Voornaam": first,
+            "Achternaam": last,
+            "Adres": np.char.add("Kerkstraat ", rng.integers(1, 300, n).astype(str)),
+            "Postcode": np.char.add(rng.integers(1000, 9999, n).astype(str), " AB"),
+            "Geboortedatum": born.strftime("%d-%m-%Y"),
+            "Geslacht": np.array(["man", "vrouw"])[rng.integers(0, 2, n)],
+            "Gemeente": np.array(["Helmond", "Tilburg", "Weert"])[rng.integers(0, 3, n)],
+            "Huishouden": np.array(["alleenstaand", "alleenstaande ouder", "paar"])[rng.integers(0, 3, n)],
+            "Maatregel": np.array(["geen", "geen", "waarschuwing", "korting 20%", "korting 100%"])[
+                rng.integers(0, 5, n)
+            ],
+            "Uitkering": np.char.add(
+                np.char.add(rng.integers(600, 1600, n).astype(str), ","), rng.integers(10, 99, n).astype(str)
+            ),
+            "Startdatum": start.strftime("%d-%m-%Y"),
+        }
+    )
     m = 2 * n
     who = rng.integers(0, n, m)
     other = names[rng.integers(0, len(names), m)]
@@ -73,21 +79,52 @@ def make_export(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
     kind = rng.integers(0, 5, m)
     cf, cl = first[who], last[who]
     notes = np.where(
-        kind == 0, "Gesprek met mevrouw " + cl + " over werk; BSN " + _bsns(rng, m) + " gecontroleerd.",
-        np.where(kind == 1, cf + " belt terug op 06-" + phone + ", afspraak volgende week met partner " + other + ".",
-                 np.where(kind == 2, "Cliënt heeft sollicitatietraining afgerond, gaat door met werkervaringsplaats.",
-                          np.where(kind == 3, "Dhr. " + cl + " niet verschenen; maatregel besproken met collega " + other + ".",
-                                   "Werkgever belde: " + other + " " + surnames[rng.integers(0, len(surnames), m)]
-                                   + " wil " + cf + " een proefplaatsing aanbieden."))))
+        kind == 0,
+        "Gesprek met mevrouw " + cl + " over werk; BSN " + _bsns(rng, m) + " gecontroleerd.",
+        np.where(
+            kind == 1,
+            cf + " belt terug op 06-" + phone + ", afspraak volgende week met partner " + other + ".",
+            np.where(
+                kind == 2,
+                "Cliënt heeft sollicitatietraining afgerond, gaat door met werkervaringsplaats.",
+                np.where(
+                    kind == 3,
+                    "Dhr. " + cl + " niet verschenen; maatregel besproken met collega " + other + ".",
+                    "Werkgever belde: "
+                    + other
+                    + " "
+                    + surnames[rng.integers(0, len(surnames), m)]
+                    + " wil "
+                    + cf
+                    + " een proefplaatsing aanbieden.",
+                ),
+            ),
+        ),
+    )
     # Real notes are nearly all different: add two of many phrases and a duration, so that after the
     # identifiers are replaced hardly two notes are the same (no free ride for deduplication).
     phrases = np.array(PHRASES)
-    notes = (notes + " " + phrases[rng.integers(0, len(phrases), m)] + " " + phrases[rng.integers(0, len(phrases), m)]
-             + " Duur " + rng.integers(5, 95, m).astype(str) + " minuten, vervolg over "
-             + rng.integers(1, 12, m).astype(str) + " weken.")
+    notes = (
+        notes
+        + " "
+        + phrases[rng.integers(0, len(phrases), m)]
+        + " "
+        + phrases[rng.integers(0, len(phrases), m)]
+        + " Duur "
+        + rng.integers(5, 95, m).astype(str)
+        + " minuten, vervolg over "
+        + rng.integers(1, 12, m).astype(str)
+        + " weken."
+    )
     date = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, m), unit="D")
-    contacts = pd.DataFrame({"Klantnummer": clients["Klantnummer"].to_numpy()[who], "Datum": date.strftime("%d-%m-%Y"),
-                             "Soort": np.array(["gesprek", "telefoon", "e-mail"])[rng.integers(0, 3, m)], "Verslag": notes})
+    contacts = pd.DataFrame(
+        {
+            "Klantnummer": clients["Klantnummer"].to_numpy()[who],
+            "Datum": date.strftime("%d-%m-%Y"),
+            "Soort": np.array(["gesprek", "telefoon", "e-mail"])[rng.integers(0, 3, m)],
+            "Verslag": notes,
+        }
+    )
     client_path, contact_path = folder / "clienten.csv", folder / "contacten.csv"
     clients.to_csv(client_path, sep=";", index=False, encoding="utf-8")
     contacts.to_csv(contact_path, sep=";", index=False, encoding="utf-8")
@@ -95,19 +132,46 @@ def make_export(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
 
 
 PHRASES = [
-    "Klant is gemotiveerd.", "Klant twijfelt over de opleiding.", "Gesproken over kinderopvang.",
-    "Schulden zijn in beeld bij de schuldhulp.", "Taalniveau is een drempel.", "Vervoer blijft lastig.",
-    "Gezondheid laat weinig uren toe.", "Netwerk is klein.", "Wil graag in de zorg werken.",
-    "Heeft ervaring in de logistiek.", "Vrijwilligerswerk bij de voetbalclub loopt goed.",
-    "Afspraken uit het plan van aanpak nagelopen.", "Sollicitaties besproken.", "CV bijgewerkt.",
-    "Werkervaringsplaats aangevraagd.", "Proefplaatsing geëvalueerd.", "Inkomsten doorgegeven.",
-    "Klant was te laat.", "Klant was goed voorbereid.", "Tolk was aanwezig.", "Huisbezoek gedaan.",
-    "Overleg met het wijkteam gepland.", "Rijbewijs is een wens.", "Avondschool voor Nederlands.",
-    "Mantelzorg kost veel tijd.", "Zoekt werk in de buurt.", "Parttime werk is het doel.",
-    "Loonkostensubsidie besproken.", "Jobcoach ingeschakeld.", "Geen bijzonderheden.",
-    "Verslag gestuurd.", "Vervolgafspraak gemaakt.", "Reiskosten vergoed.", "Brief niet ontvangen.",
-    "Telefonisch niet bereikt.", "Ziekmelding doorgegeven.", "Herstel verloopt voorspoedig.",
-    "Training sollicitatievaardigheden gestart.", "Stage bij een bakkerij loopt.", "Uren uitgebreid.",
+    "Klant is gemotiveerd.",
+    "Klant twijfelt over de opleiding.",
+    "Gesproken over kinderopvang.",
+    "Schulden zijn in beeld bij de schuldhulp.",
+    "Taalniveau is een drempel.",
+    "Vervoer blijft lastig.",
+    "Gezondheid laat weinig uren toe.",
+    "Netwerk is klein.",
+    "Wil graag in de zorg werken.",
+    "Heeft ervaring in de logistiek.",
+    "Vrijwilligerswerk bij de voetbalclub loopt goed.",
+    "Afspraken uit het plan van aanpak nagelopen.",
+    "Sollicitaties besproken.",
+    "CV bijgewerkt.",
+    "Werkervaringsplaats aangevraagd.",
+    "Proefplaatsing geëvalueerd.",
+    "Inkomsten doorgegeven.",
+    "Klant was te laat.",
+    "Klant was goed voorbereid.",
+    "Tolk was aanwezig.",
+    "Huisbezoek gedaan.",
+    "Overleg met het wijkteam gepland.",
+    "Rijbewijs is een wens.",
+    "Avondschool voor Nederlands.",
+    "Mantelzorg kost veel tijd.",
+    "Zoekt werk in de buurt.",
+    "Parttime werk is het doel.",
+    "Loonkostensubsidie besproken.",
+    "Jobcoach ingeschakeld.",
+    "Geen bijzonderheden.",
+    "Verslag gestuurd.",
+    "Vervolgafspraak gemaakt.",
+    "Reiskosten vergoed.",
+    "Brief niet ontvangen.",
+    "Telefonisch niet bereikt.",
+    "Ziekmelding doorgegeven.",
+    "Herstel verloopt voorspoedig.",
+    "Training sollicitatievaardigheden gestart.",
+    "Stage bij een bakkerij loopt.",
+    "Uren uitgebreid.",
 ]
 
 
@@ -136,15 +200,17 @@ def naive(path: Path, rows: int) -> float:
     def one(row: pd.Series) -> pd.Series:
         born = dt.datetime.strptime(row["Geboortedatum"], "%d-%m-%Y").date()
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-        return pd.Series({
-            "Klantnummer": hmac.new(KEY, row["Klantnummer"].encode(), "sha256").hexdigest()[:13],
-            "Postcode": row["Postcode"][:2] + "xx",
-            "Leeftijd": f"{age // 10 * 10}-{age // 10 * 10 + 9}",
-            "Geslacht": row["Geslacht"],
-            "Maatregel": row["Maatregel"],
-            "Uitkering": row["Uitkering"].replace(".", "").replace(",", "."),
-            "Startdatum": dt.datetime.strptime(row["Startdatum"], "%d-%m-%Y").strftime("%Y-%m"),
-        })
+        return pd.Series(
+            {
+                "Klantnummer": hmac.new(KEY, row["Klantnummer"].encode(), "sha256").hexdigest()[:13],
+                "Postcode": row["Postcode"][:2] + "xx",
+                "Leeftijd": f"{age // 10 * 10}-{age // 10 * 10 + 9}",
+                "Geslacht": row["Geslacht"],
+                "Maatregel": row["Maatregel"],
+                "Uitkering": row["Uitkering"].replace(".", "").replace(",", "."),
+                "Startdatum": dt.datetime.strptime(row["Startdatum"], "%d-%m-%Y").strftime("%Y-%m"),
+            }
+        )
 
     out = frame.apply(one, axis=1)
     sizes = out.groupby(["Postcode", "Leeftijd", "Geslacht"])["Maatregel"].transform("size")
@@ -165,16 +231,20 @@ def main() -> None:
         started = time.perf_counter()
         client_path, contact_path = make_export(folder, args.clienten)
         size = (client_path.stat().st_size + contact_path.stat().st_size) / 1e6
-        print(f"export gemaakt: {args.clienten:,} cliënten, {2 * args.clienten:,} contactverslagen, {size:,.0f} MB "
-              f"in {time.perf_counter() - started:.1f} s (niet meegeteld)")
+        print(
+            f"export gemaakt: {args.clienten:,} cliënten, {2 * args.clienten:,} contactverslagen, {size:,.0f} MB "
+            f"in {time.perf_counter() - started:.1f} s (niet meegeteld)"
+        )
         phases = Phases()
         started = time.perf_counter()
         summary = run([client_path, contact_path], folder / "uit", KEY, key_source="bench", progress=phases)
         seconds = time.perf_counter() - started
         outcome = summary.outcomes[client_path.name]
-        print(f"anonimiseer: {seconds:.1f} s in totaal; {args.clienten / seconds:,.0f} cliënten/s, "
-              f"{2 * args.clienten / seconds:,.0f} verslagen/s; k = {outcome.k_reached}, l = {outcome.l_reached}, "
-              f"{outcome.suppressed:,} rijen weggelaten")
+        print(
+            f"anonimiseer: {seconds:.1f} s in totaal; {args.clienten / seconds:,.0f} cliënten/s, "
+            f"{2 * args.clienten / seconds:,.0f} verslagen/s; k = {outcome.k_reached}, l = {outcome.l_reached}, "
+            f"{outcome.suppressed:,} rijen weggelaten"
+        )
         print(phases.table(started + seconds))
         plan = load_plan(folder / "uit" / PLAN_NAME)
         quasi = [c for c, p in plan.for_file(client_path.name).kolommen.items() if p.rol == "quasi"]
@@ -182,14 +252,18 @@ def main() -> None:
         started = time.perf_counter()
         k = anonymity.k_anonymity(output, quasi)
         pycanon_seconds = time.perf_counter() - started
-        print(f"pycanon k_anonymity op het resultaat ({len(quasi)} quasi-identificatoren, {len(output):,} rijen): "
-              f"k = {k}, {pycanon_seconds:.1f} s; verhouding anonimiseren / één pycanon-controle: "
-              f"{seconds / pycanon_seconds:,.1f}")
+        print(
+            f"pycanon k_anonymity op het resultaat ({len(quasi)} quasi-identificatoren, {len(output):,} rijen): "
+            f"k = {k}, {pycanon_seconds:.1f} s; verhouding anonimiseren / één pycanon-controle: "
+            f"{seconds / pycanon_seconds:,.1f}"
+        )
         sample = min(args.steekproef, args.clienten)
         naive_seconds = naive(client_path, sample)
         extrapolated = naive_seconds * args.clienten / sample
-        print(f"naïef rij-voor-rij (pandas apply, zonder vrije tekst): {naive_seconds:.1f} s voor {sample:,} rijen, "
-              f"lineair geëxtrapoleerd naar {args.clienten:,}: {extrapolated:,.0f} s")
+        print(
+            f"naïef rij-voor-rij (pandas apply, zonder vrije tekst): {naive_seconds:.1f} s voor {sample:,} rijen, "
+            f"lineair geëxtrapoleerd naar {args.clienten:,}: {extrapolated:,.0f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,11 @@ def build(root: Path, n: int, assignment: str = ASSIGNMENT) -> Course:
     (root / "exercises" / "source").mkdir(parents=True)
     source = (REPO / "exercises" / "source" if real else FIXTURE / "source") / assignment
     shutil.copytree(source, root / "exercises" / "source" / assignment)
-    shutil.copytree(REPO / "grading" if real else FIXTURE / "grading", root / "grading",
-                    ignore=shutil.ignore_patterns("beoordelingen"))
+    shutil.copytree(
+        REPO / "grading" if real else FIXTURE / "grading",
+        root / "grading",
+        ignore=shutil.ignore_patterns("beoordelingen"),
+    )
     shutil.copy(REPO / "exercises" / "nbgrader_config.py", root / "exercises")
     course = Course.at(root / "exercises", root / "grading")
     vrijgeven(assignment, course)
@@ -54,8 +57,9 @@ def build(root: Path, n: int, assignment: str = ASSIGNMENT) -> Course:
     for i in range(n):
         dest = course.folder("submitted") / f"s{i:03d}" / assignment
         if real:
-            real_submission(REAL_MIX[i % len(REAL_MIX)], course.folder("source") / assignment / release_nb.name,
-                            release_nb, dest)
+            real_submission(
+                REAL_MIX[i % len(REAL_MIX)], course.folder("source") / assignment / release_nb.name, release_nb, dest
+            )
         else:
             synthetic.make_submission(MIX[i % len(MIX)], release_nb, dest)
     return course
@@ -64,8 +68,11 @@ def build(root: Path, n: int, assignment: str = ASSIGNMENT) -> Course:
 def real_submission(kind: str, solution_nb: Path, release_nb: Path, dest: Path) -> None:
     """The release with none, half or all of the answer cells taken from the instructor's solution."""
     released, solution = json.loads(release_nb.read_text()), json.loads(solution_nb.read_text())
-    answers = {c["metadata"]["nbgrader"]["grade_id"]: c["source"] for c in solution["cells"]
-               if c["metadata"].get("nbgrader", {}).get("solution")}
+    answers = {
+        c["metadata"]["nbgrader"]["grade_id"]: c["source"]
+        for c in solution["cells"]
+        if c["metadata"].get("nbgrader", {}).get("solution")
+    }
     keep = {"oplossing": len(answers), "half": len(answers) // 2, "blanco": 0}[kind]
     for cell in released["cells"]:
         grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
@@ -88,8 +95,12 @@ def scores(course: Course, assignment: str) -> dict:
     from nbgrader.api import Gradebook
 
     with Gradebook(course.db_url) as gb:
-        return {(s.student_id, nb.name, g.name): (g.auto_score, g.score)
-                for s in gb.assignment_submissions(assignment) for nb in s.notebooks for g in nb.grades}
+        return {
+            (s.student_id, nb.name, g.name): (g.auto_score, g.score)
+            for s in gb.assignment_submissions(assignment)
+            for nb in s.notebooks
+            for g in nb.grades
+        }
 
 
 def main() -> None:
@@ -105,12 +116,21 @@ def main() -> None:
         plain, ours = clone(base, Path(tmp) / "plain"), clone(base, Path(tmp) / "ours")
 
         start = time.perf_counter()
-        subprocess.run([str(bindir / "nbgrader"), "autograde", assignment], cwd=plain.course_dir,
-                       check=False, capture_output=True)
+        subprocess.run(
+            [str(bindir / "nbgrader"), "autograde", assignment], cwd=plain.course_dir, check=False, capture_output=True
+        )
         t_plain = time.perf_counter() - start
 
-        cmd = [str(bindir / "activering"), "docent", "nakijken", assignment, "--cursus", str(ours.course_dir),
-               "--instellingen", str(ours.grading_dir)]
+        cmd = [
+            str(bindir / "activering"),
+            "docent",
+            "nakijken",
+            assignment,
+            "--cursus",
+            str(ours.course_dir),
+            "--instellingen",
+            str(ours.grading_dir),
+        ]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
         start = time.perf_counter()

@@ -23,7 +23,9 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 CHANGED_PAGE = Path("modules/01-activeringswerk/index.md")
-SKIP = shutil.ignore_patterns("_build", ".venv", ".git", "test-artifacts", "__pycache__", ".pytest_cache", ".ipynb_checkpoints")
+SKIP = shutil.ignore_patterns(
+    "_build", ".venv", ".git", "test-artifacts", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"
+)
 TARGET_RATIO = 0.15
 
 
@@ -34,8 +36,9 @@ def jupyter_book() -> list[str]:
 
 def build(source: Path) -> float:
     start = time.perf_counter()
-    result = subprocess.run([*jupyter_book(), "build", str(source), "-W", "--keep-going"], cwd=source,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [*jupyter_book(), "build", str(source), "-W", "--keep-going"], cwd=source, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     if result.returncode:
         sys.exit("Bouwen mislukt:\n" + result.stdout[-4000:] + result.stderr[-3000:])
@@ -65,14 +68,17 @@ def main() -> None:
         print("Schone build (geen _build, geen uitvoeringscache)…", flush=True)
         clean = build(source)
         page = source / CHANGED_PAGE
-        page.write_text(page.read_text(encoding="utf-8") + "\n\nEen extra zin voor de meting van de herbouwtijd.\n", encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8") + "\n\nEen extra zin voor de meting van de herbouwtijd.\n",
+            encoding="utf-8",
+        )
         print("Herbouw na het wijzigen van één pagina…", flush=True)
         rebuild = build(source)
         html_dir = source / "_build" / "html"
         weights = {}
         for path in sorted(html_dir.rglob("*.html")):
             relative = path.relative_to(html_dir)
-            if relative.parts[0].startswith("_") or "http-equiv=\"Refresh\"" in path.read_text(encoding="utf-8")[:2000]:
+            if relative.parts[0].startswith("_") or 'http-equiv="Refresh"' in path.read_text(encoding="utf-8")[:2000]:
                 continue
             weights[relative.as_posix()] = page_weight(html_dir, path)
 
@@ -86,7 +92,9 @@ def main() -> None:
     kb = lambda n: f"{n / 1024:7.0f} kB"  # noqa: E731
     print()
     print(f"Paginagewicht ({len(weights)} pagina's; HTML + lokale CSS, JS en afbeeldingen, ongecomprimeerd):")
-    print(f"  HTML alleen:  mediaan {kb(statistics.median(h for h, _ in weights.values()))}, max {kb(max(h for h, _ in weights.values()))}")
+    print(
+        f"  HTML alleen:  mediaan {kb(statistics.median(h for h, _ in weights.values()))}, max {kb(max(h for h, _ in weights.values()))}"
+    )
     print(f"  totaal:       mediaan {kb(statistics.median(totals.values()))}, max {kb(max(totals.values()))}")
     print("  zwaarste pagina's:")
     for name in sorted(totals, key=totals.get, reverse=True)[:5]:

@@ -33,8 +33,15 @@ from pathlib import Path
 from activering.casus.load import casus_paths, load_casus_file
 from activering.casus.page import notebook_json
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -47,16 +54,33 @@ def start_lab(base: Path) -> tuple[subprocess.Popen, str, str]:
     port, token = free_port(), secrets.token_hex(16)
     settings = base / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    env = dict(os.environ, ACTIVERING_JOURNAL=str(base / "journaal.sqlite"), JUPYTER_CONFIG_DIR=str(base / "config"),
-               JUPYTER_RUNTIME_DIR=str(base / "runtime"), JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"))
-    command = [str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={base / 'werkmap'}", "--LabApp.news_url=None",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", f"--LabApp.user_settings_dir={base / 'settings'}"]
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    env = dict(
+        os.environ,
+        ACTIVERING_JOURNAL=str(base / "journaal.sqlite"),
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+        JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
+    )
+    command = [
+        str(Path(sys.executable).with_name("jupyter-lab")),
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={base / 'werkmap'}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.user_settings_dir={base / 'settings'}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    server = subprocess.Popen(command, cwd=base / "werkmap", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, cwd=base / "werkmap", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -72,7 +96,9 @@ def start_lab(base: Path) -> tuple[subprocess.Popen, str, str]:
 def kernel_idle(url: str, token: str, notebook: str) -> bool:
     with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=5) as response:
         sessions = json.load(response)
-    return any(s["path"].endswith(notebook) and (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions)
+    return any(
+        s["path"].endswith(notebook) and (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions
+    )
 
 
 def one_run(browser, url: str, token: str, notebook: str) -> tuple[float, float]:
@@ -89,7 +115,9 @@ def one_run(browser, url: str, token: str, notebook: str) -> tuple[float, float]
     opened = time.perf_counter()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-    page.locator(".jp-OutputArea-output .widget-vbox").first.get_by_role("heading", name="Beslissing 1").wait_for(timeout=120_000)
+    page.locator(".jp-OutputArea-output .widget-vbox").first.get_by_role("heading", name="Beslissing 1").wait_for(
+        timeout=120_000
+    )
     shown = time.perf_counter()
     # Shut the kernel down so the next run starts a fresh one, as a student opening the notebook does.
     with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=5) as response:
@@ -101,10 +129,17 @@ def one_run(browser, url: str, token: str, notebook: str) -> tuple[float, float]
 
 
 def kernel_side(slug: str, journal: Path) -> float:
-    code = (f"import time; t = time.perf_counter(); from activering.casus import speel; speel({slug!r}); "
-            "print(time.perf_counter() - t)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=dict(os.environ, ACTIVERING_JOURNAL=str(journal)), check=True)
+    code = (
+        f"import time; t = time.perf_counter(); from activering.casus import speel; speel({slug!r}); "
+        "print(time.perf_counter() - t)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, ACTIVERING_JOURNAL=str(journal)),
+        check=True,
+    )
     return float(result.stdout.strip().splitlines()[-1])
 
 
@@ -135,8 +170,10 @@ def main() -> None:
     for i, (opened, shown) in enumerate(runs, 1):
         print(f"  run {i}: openen {opened:5.1f} s, starten {shown:5.1f} s, totaal {opened + shown:5.1f} s")
     med = lambda xs: statistics.median(xs)  # noqa: E731
-    print(f"  mediaan: openen {med([o for o, _ in runs]):.1f} s, starten {med([s for _, s in runs]):.1f} s, "
-          f"totaal (openen tot eerste beslissing) {med([o + s for o, s in runs]):.1f} s")
+    print(
+        f"  mediaan: openen {med([o for o, _ in runs]):.1f} s, starten {med([s for _, s in runs]):.1f} s, "
+        f"totaal (openen tot eerste beslissing) {med([o + s for o, s in runs]):.1f} s"
+    )
     print(f"  ter vergelijking, alleen de Python-kant (import + speel) in een verse Python: {med(kernel):.1f} s")
 
 

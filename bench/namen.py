@@ -131,13 +131,17 @@ def quality(sample: list[dict], show: bool) -> dict[str, dict[str, float]]:
         "(d) scrub_names met index": scrub_names(array, export_index(sample), workers=1).to_pylist(),
     }
     results = {name: score(sample, out) for name, out in outputs.items()}
-    print(f"Steekproef: {len(sample)} zinnen, {sum(len(i['namen']) for i in sample)} namen "
-          f"({sum(1 for i in sample if i.get('soort') == 'woord')} zinnen met een naam-woord als woord, "
-          f"{sum(1 for i in sample if i.get('soort') == 'naamwoord')} als naam)")
+    print(
+        f"Steekproef: {len(sample)} zinnen, {sum(len(i['namen']) for i in sample)} namen "
+        f"({sum(1 for i in sample if i.get('soort') == 'woord')} zinnen met een naam-woord als woord, "
+        f"{sum(1 for i in sample if i.get('soort') == 'naamwoord')} als naam)"
+    )
     print(f"{'methode':<32}{'precisie':>10}{'recall':>9}{'verborgen':>11}{'fout-pos':>10}{'gemist':>8}{'ander':>7}")
     for name, r in results.items():
-        print(f"{name:<32}{r['precisie']:>10.1%}{r['recall']:>9.1%}{r['verborgen']:>11.1%}"
-              f"{r['fp']:>10}{r['fn']:>8}{r['ander']:>7}")
+        print(
+            f"{name:<32}{r['precisie']:>10.1%}{r['recall']:>9.1%}{r['verborgen']:>11.1%}"
+            f"{r['fp']:>10}{r['fn']:>8}{r['ander']:>7}"
+        )
     print("precisie/recall: per woord, over de namen; verborgen: naamwoorden achter welke plaatshouder dan ook;")
     print("fout-pos: woorden onterecht als naam weggehaald; ander: woorden weggehaald als plaats, instelling, …")
     words_only = [i for i in sample if i.get("soort") == "woord"]
@@ -163,10 +167,14 @@ def quality(sample: list[dict], show: bool) -> dict[str, dict[str, float]]:
     return results
 
 
-FIRST = ("Anna Daan Fatima Mohamed Ayşe Mehmet Priya Rajesh Marek Agnieszka Shurendy Gino Sanne Kees Wil Bas Roos "
-         "Ben Noor Youssef Hatice Özlem Kübra Ömer Lotte Jeroen Ingrid Tjitske Sjoerd Edson Dewi Naima").split()
-LAST = ("Jansen de Vries Bakker Visser Bos Mulder Smit de Jong Yılmaz Öztürk Çelik Bennani El Amrani Ramdin "
-        "Kowalski Wiśniewska Martina Winklaar Hoekstra Dijkstra van der Berg Koster Kaya Demir Arslan").split()
+FIRST = (
+    "Anna Daan Fatima Mohamed Ayşe Mehmet Priya Rajesh Marek Agnieszka Shurendy Gino Sanne Kees Wil Bas Roos "
+    "Ben Noor Youssef Hatice Özlem Kübra Ömer Lotte Jeroen Ingrid Tjitske Sjoerd Edson Dewi Naima"
+).split()
+LAST = (
+    "Jansen de Vries Bakker Visser Bos Mulder Smit de Jong Yılmaz Öztürk Çelik Bennani El Amrani Ramdin "
+    "Kowalski Wiśniewska Martina Winklaar Hoekstra Dijkstra van der Berg Koster Kaya Demir Arslan"
+).split()
 OTHERS = "Koen Jurgen Shanice Ilias Justyna Efe Dennis Corrie Gerrit Khadija".split()  # in no column
 TEMPLATES = (
     "Gesprek gehad met {f} {l} over de re-integratie, afspraak over {n} weken.",
@@ -182,9 +190,9 @@ def notes(n: int, seed: int = 3) -> tuple[list[str], list[str]]:
     rng = random.Random(seed)
     texts, names = [], []
     for i in range(n):
-        f, f2, l, l2 = rng.choice(FIRST), rng.choice(FIRST), rng.choice(LAST), rng.choice(LAST)
-        names += [f, l]
-        texts.append(rng.choice(TEMPLATES).format(f=f, f2=f2, l=l, l2=l2, n=i, p=rng.choice(OTHERS)))
+        first, first2, last, last2 = rng.choice(FIRST), rng.choice(FIRST), rng.choice(LAST), rng.choice(LAST)
+        names += [first, last]
+        texts.append(rng.choice(TEMPLATES).format(f=first, f2=first2, l=last, l2=last2, n=i, p=rng.choice(OTHERS)))
     return texts, names
 
 
@@ -196,9 +204,11 @@ def speed(n: int) -> None:
     texts, names = notes(n)
     index = freetext.NameIndex.from_values(names)
     array = pa.array(texts, type=pa.large_string())
-    for label, kwargs in (("alleen exportnamen (zonder deduce)", {"use_deduce": False, "workers": 1}),
-                          ("1 proces", {"workers": 1}),
-                          (f"pool van {os.cpu_count()} processen", {"workers": os.cpu_count()})):
+    for label, kwargs in (
+        ("alleen exportnamen (zonder deduce)", {"use_deduce": False, "workers": 1}),
+        ("1 proces", {"workers": 1}),
+        (f"pool van {os.cpu_count()} processen", {"workers": os.cpu_count()}),
+    ):
         counts: dict[str, int] = {}
         started = time.perf_counter()
         freetext.scrub_names(array, index, counts=counts, **kwargs)

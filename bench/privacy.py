@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pycanon import anonymity  # noqa: E402
-
 from tests.test_anonimisering_extern import (  # noqa: E402
     CLIENTS,
     CONTACTS,
@@ -62,10 +61,9 @@ def figures(n: int, folder: Path) -> dict[str, str]:
         linked.append(f"{name} {100 * (counts == 1).mean():.1f} %")
     return {
         "tijd": f"{seconds:.1f} s",
-        "identificatoren over (BSN, telefoon, e-mail, IBAN, postcode, adres, geboortedatum, relatienr)":
-            f"{sum(identifiers.values())}" + (f" {dict(identifiers)}" if identifiers else ""),
-        "namen over in vrije tekst (uit kolommen / alleen in notities)":
-            f"{names['naam uit een kolom']} / {names['naam uit de notities']}",
+        "identificatoren over (BSN, telefoon, e-mail, IBAN, postcode, adres, geboortedatum, relatienr)": f"{sum(identifiers.values())}"
+        + (f" {dict(identifiers)}" if identifiers else ""),
+        "namen over in vrije tekst (uit kolommen / alleen in notities)": f"{names['naam uit een kolom']} / {names['naam uit de notities']}",
         "e-mailresten zoals hü[EMAIL]": str(remnants),
         f"k over alle {len(qi)} quasi-identificatoren (Gemeente inbegrepen), pycanon": str(k),
         "uitvoerrijen die bij precies één invoerrij passen": ", ".join(linked),

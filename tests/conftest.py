@@ -1,4 +1,9 @@
-"""Shared fixtures: the built book (built once per test run) and a local web server for it."""
+"""Shared fixtures: the built book (built once per test run) and a local web server for it.
+
+Also the promise of the fast suite (`pytest -m "not slow"`): a test that is not marked ``slow`` may not
+start a browser, a kernel, a JupyterHub, a sandbox or a book build. :func:`_fast_tests_stay_light`
+makes such a start fail in an unmarked test, so the promise cannot quietly break.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,60 @@ import pytest
 from activering.paths import REPO_ROOT
 
 BOOK_HTML = REPO_ROOT / "_build" / "html"
+
+#: Fixtures that start a book build or a browser: only for tests marked ``slow``.
+HEAVY_FIXTURES = {"book_build", "built_book", "book_server", "browser"}
+#: Words in a command line that mean a heavy process: a kernel, a browser, a hub, a sandbox, a book build.
+HEAVY_COMMANDS = (
+    "jupyter-book",
+    "jupyter_book",
+    "ipykernel",
+    "chromium",
+    "jupyterhub",
+    "jupyter-lab",
+    "jupyter-server",
+    "jupyter_server",
+    "bwrap",
+    "run-driver",
+    "nbconvert",
+    "configurable-http-proxy",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    unmarked = [
+        item.nodeid
+        for item in items
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow")
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "Deze tests bouwen het boek of starten een browser maar zijn niet 'slow' gemarkeerd: " + ", ".join(unmarked)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_stay_light(request, monkeypatch):
+    """In a test not marked ``slow``, starting a heavy process is an error."""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    original = subprocess.Popen.__init__
+
+    def guarded(self, args, *rest, **kwargs):
+        words = " ".join(map(str, args)) if isinstance(args, (list, tuple)) else str(args)
+        heavy = [word for word in HEAVY_COMMANDS if word in words]
+        if heavy:
+            raise AssertionError(
+                f"{request.node.nodeid} start '{heavy[0]}' ({words[:120]}) maar is niet als slow "
+                "gemarkeerd; de snelle suite start geen kernel, browser, hub, sandbox of boekbouw."
+            )
+        original(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
+    yield
+
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -93,7 +93,9 @@ def test_every_page_has_no_serious_or_critical_axe_violations(built_book, book_s
                 }
             )
             if violation["impact"] in BLOCKING:
-                blocking.append(f"{name}: {violation['impact']} {violation['id']} ({violation['help']}): {found[-1]['nodes']}")
+                blocking.append(
+                    f"{name}: {violation['impact']} {violation['id']} ({violation['help']}): {found[-1]['nodes']}"
+                )
         report[name] = found
     context.close()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -126,7 +128,7 @@ def test_a_casus_is_played_to_the_end_by_keyboard_alone(book_server, browser):
     casus = load_casus_file(casus_paths()[0])
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
-    page.goto(f"{book_server}/casussen/paginas/{casus.slug}.html", wait_until="load")
+    page.goto(f"{book_server}/casussen/gegenereerd/{casus.slug}.html", wait_until="load")
     player = page.locator(".casus-speler")
     try:
         steps = 0
@@ -219,9 +221,7 @@ def test_no_page_scrolls_sideways_on_a_phone(built_book, book_server, browser):
     too_wide = []
     for name in book_pages(built_book):
         page.goto(f"{book_server}/{name}", wait_until="load")
-        width = page.evaluate(
-            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        )
+        width = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
         if width > 375:
             too_wide.append(f"{name}: {width}px breed → {keep_screenshot(page, f'375px-{name}')}")
     context.close()

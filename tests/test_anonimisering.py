@@ -29,7 +29,9 @@ from activering.cli import app
 
 KEY = hashlib.sha256(b"test-sleutel").digest()
 LATIN1_NAMES = [n for n in (*FIRST_NAMES, *SURNAMES) if all(ord(c) < 256 for c in n)]
-FILLER = "gesprek over werk en scholing afspraak gemaakt cliënt belt terug volgende week ben wil het bos de jong".split()
+FILLER = (
+    "gesprek over werk en scholing afspraak gemaakt cliënt belt terug volgende week ben wil het bos de jong".split()
+)
 
 
 def make_bsn(rng: random.Random) -> str:
@@ -51,13 +53,22 @@ def write_messy_export(folder: Path, n: int = 240, seed: int = 7) -> dict[str, P
     for i in range(n):
         first, last = rng.choice(LATIN1_NAMES), rng.choice(LATIN1_NAMES)
         born = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 38))
-        note = (f'Gesprek met mevrouw {last}; BSN {make_bsn(rng)} staat in "het dossier".\n'
-                f"{first} belt op 06-{rng.randint(10000000, 99999999)}; ook {rng.choice(LATIN1_NAMES)} was er.")
+        note = (
+            f'Gesprek met mevrouw {last}; BSN {make_bsn(rng)} staat in "het dossier".\n'
+            f"{first} belt op 06-{rng.randint(10000000, 99999999)}; ook {rng.choice(LATIN1_NAMES)} was er."
+        )
         row = [
-            f"K{10000 + i}", make_bsn(rng), first, last, f"Dorpsstraat {rng.randint(1, 200)}",
+            f"K{10000 + i}",
+            make_bsn(rng),
+            first,
+            last,
+            f"Dorpsstraat {rng.randint(1, 200)}",
             f"{rng.choice(['3511', '3512', '3581', '1011', '1012'])} {rng.choice(['AB', 'CD'])}",
-            born.strftime("%d-%m-%Y"), rng.choice(["man", "vrouw"]), rng.choice(["geen", "geen", "waarschuwing", "korting"]),
-            f"{rng.randint(600, 1500)},{rng.randint(10, 99)}", f"{rng.randint(1, 28):02d}-{rng.randint(1, 12):02d}-20{rng.randint(10, 22)}",
+            born.strftime("%d-%m-%Y"),
+            rng.choice(["man", "vrouw"]),
+            rng.choice(["geen", "geen", "waarschuwing", "korting"]),
+            f"{rng.randint(600, 1500)},{rng.randint(10, 99)}",
+            f"{rng.randint(1, 28):02d}-{rng.randint(1, 12):02d}-20{rng.randint(10, 22)}",
             '"' + note.replace('"', '""') + '"',
         ]
         if i == 3:
@@ -70,8 +81,14 @@ def write_messy_export(folder: Path, n: int = 240, seed: int = 7) -> dict[str, P
     sheet = book.active
     sheet.append(["klantnummer", "contactdatum", "soort", "toelichting"])
     for _ in range(3 * n):
-        sheet.append([f"K{10000 + rng.randrange(n)}", dt.datetime(2023, rng.randint(1, 12), rng.randint(1, 28)),
-                      rng.choice(["gesprek", "telefoon"]), f"Dhr. {rng.choice(SURNAMES)} gebeld, bsn {make_bsn(rng)}"])
+        sheet.append(
+            [
+                f"K{10000 + rng.randrange(n)}",
+                dt.datetime(2023, rng.randint(1, 12), rng.randint(1, 28)),
+                rng.choice(["gesprek", "telefoon"]),
+                f"Dhr. {rng.choice(SURNAMES)} gebeld, bsn {make_bsn(rng)}",
+            ]
+        )
     contacts = folder / "contacten.xlsx"
     book.save(contacts)
     return {"clients": clients, "contacts": contacts}
@@ -92,6 +109,7 @@ def result(export, tmp_path_factory):
 
 # --- the public detector API ---------------------------------------------------------------------
 
+
 def test_elfproef_and_iban():
     assert elfproef("111222333") and elfproef("111.222.333") and elfproef("12345611")  # 8 digits: leading zero
     assert elfproef("123456782") and not elfproef("123456781") and not elfproef("000000000")
@@ -99,8 +117,10 @@ def test_elfproef_and_iban():
 
 
 def test_find_identifiers_and_redact():
-    text = ("Mevrouw Jansen (bsn 111.222.333) woont Hoofdstraat 12a, 3511 AB Utrecht; mail a.b@example.nl, "
-            "IBAN NL91ABNA0417164300, tel 06-12345678, geboren 01-02-1980. Ik ben blij met het bos.")
+    text = (
+        "Mevrouw Jansen (bsn 111.222.333) woont Hoofdstraat 12a, 3511 AB Utrecht; mail a.b@example.nl, "
+        "IBAN NL91ABNA0417164300, tel 06-12345678, geboren 01-02-1980. Ik ben blij met het bos."
+    )
     kinds = [f.kind for f in find_identifiers(text)]
     assert kinds == ["naam", "bsn", "adres", "postcode", "email", "iban", "telefoon", "geboortedatum"]
     red = redact(text)
@@ -111,9 +131,12 @@ def test_find_identifiers_and_redact():
 
 # --- property-based: nothing that passes the elfproef, no listed name survives -------------------
 
+
 def _bsn_strategy():
     return st.builds(lambda seed: make_bsn(random.Random(seed)), st.integers(0, 10**9)).flatmap(
-        lambda b: st.sampled_from([b, f"{b[:3]}.{b[3:6]}.{b[6:]}", f"{b[:3]} {b[3:6]} {b[6:]}", f"{b[:4]} {b[4:6]} {b[6:]}"])
+        lambda b: st.sampled_from(
+            [b, f"{b[:3]}.{b[3:6]}.{b[6:]}", f"{b[:3]} {b[3:6]} {b[6:]}", f"{b[:4]} {b[4:6]} {b[6:]}"]
+        )
     )
 
 
@@ -125,12 +148,20 @@ def _name_strategy():
     )
 
 
-TOKENS = st.one_of(_bsn_strategy(), _name_strategy(), st.sampled_from(FILLER),
-                   st.integers(0, 10**12).map(str), st.sampled_from(["mevrouw", "dhr.", "mw.", "meneer"]))
-NOTES = st.lists(st.tuples(TOKENS, st.sampled_from([" ", ", ", ". ", "\n", "-", "/", " (", ") ", ": "])),
-                 min_size=1, max_size=25).map(lambda parts: "".join(t + s for t, s in parts))
+TOKENS = st.one_of(
+    _bsn_strategy(),
+    _name_strategy(),
+    st.sampled_from(FILLER),
+    st.integers(0, 10**12).map(str),
+    st.sampled_from(["mevrouw", "dhr.", "mw.", "meneer"]),
+)
+NOTES = st.lists(
+    st.tuples(TOKENS, st.sampled_from([" ", ", ", ". ", "\n", "-", "/", " (", ") ", ": "])), min_size=1, max_size=25
+).map(lambda parts: "".join(t + s for t, s in parts))
 
-_DIGIT_FORMS = re.compile(r"(?<![0-9])(?=([0-9]{8,9}(?![0-9])|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}(?![0-9])|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3}(?![0-9])))")
+_DIGIT_FORMS = re.compile(
+    r"(?<![0-9])(?=([0-9]{8,9}(?![0-9])|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}(?![0-9])|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3}(?![0-9])))"
+)
 
 
 def surviving(text: str) -> list[str]:
@@ -138,7 +169,11 @@ def surviving(text: str) -> list[str]:
     left = [m.group(1) for m in _DIGIT_FORMS.finditer(text) if elfproef(m.group(1))]
     for name in (*FIRST_NAMES, *SURNAMES):
         flags = 0 if name in WORDLIKE else re.IGNORECASE
-        pattern = rf"(?<!\w)(?:{re.escape(name)}|{re.escape(name.upper())})(?!\w)" if name in WORDLIKE else rf"(?<!\w){re.escape(name)}(?!\w)"
+        pattern = (
+            rf"(?<!\w)(?:{re.escape(name)}|{re.escape(name.upper())})(?!\w)"
+            if name in WORDLIKE
+            else rf"(?<!\w){re.escape(name)}(?!\w)"
+        )
         left += re.findall(pattern, text, flags)
     return left
 
@@ -156,8 +191,15 @@ def test_no_bsn_or_listed_name_survives_redaction(note):
 def test_no_bsn_or_listed_name_survives_in_any_output(tmp_path, notes, names):
     folder = tmp_path / f"p{abs(hash((tuple(notes), tuple(names)))) % 10**9}"
     folder.mkdir()
-    frame = pd.DataFrame({"klantnummer": [f"K{i}" for i in range(30)], "roepnaam": names,
-                          "geslacht": ["man", "vrouw"] * 15, "opmerking": notes, "soort": ["a", "b", "c"] * 10})
+    frame = pd.DataFrame(
+        {
+            "klantnummer": [f"K{i}" for i in range(30)],
+            "roepnaam": names,
+            "geslacht": ["man", "vrouw"] * 15,
+            "opmerking": notes,
+            "soort": ["a", "b", "c"] * 10,
+        }
+    )
     frame.to_csv(folder / "export.csv", sep=";", index=False)
     out = folder / "uit"
     run([folder / "export.csv"], out, KEY, k=2, l=1)
@@ -168,6 +210,7 @@ def test_no_bsn_or_listed_name_survives_in_any_output(tmp_path, notes, names):
 
 
 # --- end to end ----------------------------------------------------------------------------------
+
 
 def test_messy_export_is_read(result):
     summary = result["summary"]
@@ -199,7 +242,9 @@ def test_pycanon_confirms_k_and_l(result):
     quasi = [c for c, p in cplans.items() if p.rol == "quasi"]
     sensitive = [c for c, p in cplans.items() if p.rol == "gevoelig"]
     # every column that stays, except pseudonyms, free text and the sensitive one, is a quasi-identifier
-    assert set(quasi) == {"Postcode", "Geboortedatum", "Geslacht", "Uitkering", "Startdatum"} and sensitive == ["Maatregel"]
+    assert set(quasi) == {"Postcode", "Geboortedatum", "Geslacht", "Uitkering", "Startdatum"} and sensitive == [
+        "Maatregel"
+    ]
     clients = pd.read_csv(out / "clienten.csv", dtype=str, keep_default_na=False)
     assert set(clients.columns) == {*quasi, *sensitive, "Klantnummer", "Notitie"}
     assert anonymity.k_anonymity(clients, quasi) >= plan.k == 5
@@ -244,17 +289,22 @@ def test_cli_key_never_in_output(export, tmp_path):
     key_file = tmp_path / "sleutel.txt"
     out = tmp_path / "uit"
     runner = CliRunner()
-    done = runner.invoke(app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--sleutel-bestand", str(key_file)])
+    done = runner.invoke(
+        app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--sleutel-bestand", str(key_file)]
+    )
     assert done.exit_code == 0, done.output
     key = key_file.read_text(encoding="utf-8").strip()
     assert len(key) == 64
     for path in out.iterdir():
         assert key not in path.read_text(encoding="utf-8", errors="replace")
-    inside = runner.invoke(app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--sleutel-bestand", str(out / "k")])
+    inside = runner.invoke(
+        app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--sleutel-bestand", str(out / "k")]
+    )
     assert inside.exit_code == 2 and "sleutelbestand mag niet in de uitvoermap" in inside.output
 
 
 # --- bad input ------------------------------------------------------------------------------------
+
 
 def _csv(folder: Path, name: str, content: bytes) -> Path:
     path = folder / name
@@ -289,7 +339,11 @@ def test_bad_input_names_file_and_line(case, tmp_path):
 
 
 def test_bad_files_of_other_kinds(tmp_path):
-    cases = {"oud.xls": "oud Excel-formaat", "kapot.xlsx": "geen geldig Excel-bestand", "plaatje.png": "onbekend bestandstype"}
+    cases = {
+        "oud.xls": "oud Excel-formaat",
+        "kapot.xlsx": "geen geldig Excel-bestand",
+        "plaatje.png": "onbekend bestandstype",
+    }
     for name, message in cases.items():
         path = _csv(tmp_path, name, b"not really")
         with pytest.raises(ExportError, match=message):
@@ -305,7 +359,9 @@ def test_unknown_column_in_plan_and_bad_plan(result, export, tmp_path):
     with pytest.raises(ExportError, match=r"clienten.csv, regel 1, kolom 'Nieuw': deze kolom staat niet in het plan"):
         run([extra, export["contacts"]], tmp_path / "uit", KEY, plan_path=result["out"] / PLAN_NAME)
     broken = tmp_path / "plan.yml"
-    broken.write_text("versie: 1\nbestanden: [{bestand: x.csv, kolommen: {a: {soort: x, actie: weg}}}]\n", encoding="utf-8")
+    broken.write_text(
+        "versie: 1\nbestanden: [{bestand: x.csv, kolommen: {a: {soort: x, actie: weg}}}]\n", encoding="utf-8"
+    )
     with pytest.raises(ExportError, match="plan.yml: fout in het plan"):
         run([export["clients"]], tmp_path / "uit", KEY, plan_path=broken)
 
@@ -328,9 +384,13 @@ def test_refuses_foreign_output_folder(export, tmp_path):
 
 
 def test_other_encodings_and_delimiters(tmp_path):
-    rows = "naam\tbedrag\topmerking\nAnna\t1.234,50\t\"regel een\nregel twee\"\n"
+    rows = 'naam\tbedrag\topmerking\nAnna\t1.234,50\t"regel een\nregel twee"\n'
     for encoding, prefix in (("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")):
-        path = _csv(tmp_path, f"t-{encoding}-{len(prefix)}.csv", prefix + rows.replace("Anna", "Zoë" if encoding == "utf-8" else "Anna").encode(encoding))
+        path = _csv(
+            tmp_path,
+            f"t-{encoding}-{len(prefix)}.csv",
+            prefix + rows.replace("Anna", "Zoë" if encoding == "utf-8" else "Anna").encode(encoding),
+        )
         from activering.anonimisering.read import read_file
 
         source = read_file(path)
@@ -340,9 +400,9 @@ def test_other_encodings_and_delimiters(tmp_path):
 
 # --- using the result in the course ---------------------------------------------------------------
 
+
 def test_data_gebruik_maps_onto_codebook(result, tmp_path, monkeypatch):
-    from activering.anonimisering import gebruik
-    from activering.data import databron, load_table
+    from activering.data import databron, gebruik, load_table
 
     monkeypatch.setattr(databron, "POINTER_FILE", tmp_path / ".databron.yml")
     monkeypatch.delenv("ACTIVERING_DATA_DIR", raising=False)
@@ -353,14 +413,30 @@ def test_data_gebruik_maps_onto_codebook(result, tmp_path, monkeypatch):
     with pytest.raises(gebruik.GebruikError, match="sjabloon"):
         gebruik.use(folder)
     assert "tabellen:" in (folder / "koppeling.yml").read_text(encoding="utf-8")
-    mapping = {"tabellen": {  # only what the export has; the gemeente is the docent's choice of course variant
-        "clients": {"bestand": "clienten.csv", "kolommen": {
-            "client_id": "Klantnummer", "gemeente": {"waarde": "Lindeveen"}, "leeftijdsklasse": "Geboortedatum",
-            "geslacht": "Geslacht", "regio": "Postcode", "startdatum": "Startdatum"}},
-        "contactmomenten": {"bestand": "contacten.csv", "kolommen": {
-            "contact_id": {"volgnummer": True}, "client_id": "klantnummer", "datum": "contactdatum",
-            "soort": {"kolom": "soort", "waarden": {"gesprek": "gesprek", "telefoon": "telefoon"}}}},
-    }}
+    mapping = {
+        "tabellen": {  # only what the export has; the gemeente is the docent's choice of course variant
+            "clients": {
+                "bestand": "clienten.csv",
+                "kolommen": {
+                    "client_id": "Klantnummer",
+                    "gemeente": {"waarde": "Lindeveen"},
+                    "leeftijdsklasse": "Geboortedatum",
+                    "geslacht": "Geslacht",
+                    "regio": "Postcode",
+                    "startdatum": "Startdatum",
+                },
+            },
+            "contactmomenten": {
+                "bestand": "contacten.csv",
+                "kolommen": {
+                    "contact_id": {"volgnummer": True},
+                    "client_id": "klantnummer",
+                    "datum": "contactdatum",
+                    "soort": {"kolom": "soort", "waarden": {"gesprek": "gesprek", "telefoon": "telefoon"}},
+                },
+            },
+        }
+    }
     (folder / "koppeling.yml").write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
     target, counts = gebruik.use(folder)
     assert databron.active_data_dir() == target.resolve()
@@ -377,26 +453,44 @@ def test_data_gebruik_maps_onto_codebook(result, tmp_path, monkeypatch):
 
 
 def test_line_numbers_count_newlines_in_quoted_text(tmp_path):
-    rows = ['datum;notitie', '01-02-2020;"een\ntwee"', *[f'0{i}-04-2020;"drie\nvier"' for i in range(1, 9)],
-            'gisteren;"vijf"', '05-06-2020;x']
+    rows = [
+        "datum;notitie",
+        '01-02-2020;"een\ntwee"',
+        *[f'0{i}-04-2020;"drie\nvier"' for i in range(1, 9)],
+        'gisteren;"vijf"',
+        "05-06-2020;x",
+    ]
     path = _csv(tmp_path, "regels.csv", ("\n".join(rows) + "\n").encode("utf-8"))
     summary = run([path], tmp_path / "uit", KEY, k=1, l=1)
-    assert any(w.startswith("regels.csv, kolom 'datum'") and "(regel 20)" in w for w in summary.warnings), summary.warnings
+    assert any(w.startswith("regels.csv, kolom 'datum'") and "(regel 20)" in w for w in summary.warnings), (
+        summary.warnings
+    )
 
 
 # --- keys, row order, amounts (issue 14) ------------------------------------------------------------
 
+
 def _strong_key(rng: random.Random) -> str:
-    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") for _ in range(rng.randint(20, 60)))
+    return "".join(
+        rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        for _ in range(rng.randint(20, 60))
+    )
 
 
 def test_weak_keys_refused_strong_keys_derived(export, tmp_path, monkeypatch):
     from activering.anonimisering.cli import derive_key, key_problem
 
     rng = random.Random(14)
-    weak = ["geheim", "wachtwoord123", "a" * 30, "1234567890123456789", "abababababababababab", "",
-            *("".join(rng.choice("ab") for _ in range(rng.randint(16, 40))) for _ in range(5)),
-            *(_strong_key(rng)[: rng.randint(1, 15)] for _ in range(5))]
+    weak = [
+        "geheim",
+        "wachtwoord123",
+        "a" * 30,
+        "1234567890123456789",
+        "abababababababababab",
+        "",
+        *("".join(rng.choice("ab") for _ in range(rng.randint(16, 40))) for _ in range(5)),
+        *(_strong_key(rng)[: rng.randint(1, 15)] for _ in range(5)),
+    ]
     for key in weak:
         assert key_problem(key) is not None, key
     strong = [_strong_key(rng) for _ in range(20)]
@@ -415,7 +509,9 @@ def test_weak_keys_refused_strong_keys_derived(export, tmp_path, monkeypatch):
         key_file = tmp_path / f"sleutel-{len(key)}.txt"
         key_file.write_text(key + "\n", encoding="utf-8")
         monkeypatch.delenv("ACTIVERING_SLEUTEL")
-        done = runner.invoke(app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--sleutel-bestand", str(key_file)])
+        done = runner.invoke(
+            app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--sleutel-bestand", str(key_file)]
+        )
         assert done.exit_code == 2 and "sleutel is te zwak" in done.output and not out.exists()
 
 
@@ -448,8 +544,10 @@ def test_rows_shuffled_with_the_key(result, export, tmp_path):
 def test_amounts_banded_or_rounded(tmp_path, mode):
     rng = random.Random(mode)
     amounts = [rng.uniform(300, 2500) for _ in range(400)]
-    rows = ["id;Bedrag uitkering;Geslacht"] + [f"R{i};{a:,.2f};{rng.choice('MV')}".replace(",", "#").replace(".", ",").replace("#", ".")
-                                            for i, a in enumerate(amounts)]
+    rows = ["id;Bedrag uitkering;Geslacht"] + [
+        f"R{i};{a:,.2f};{rng.choice('MV')}".replace(",", "#").replace(".", ",").replace("#", ".")
+        for i, a in enumerate(amounts)
+    ]
     path = _csv(tmp_path, "bedragen.csv", ("\n".join(rows) + "\n").encode("utf-8"))
     run([path], tmp_path / "uit", KEY, amounts=mode, use_deduce=False)
     out = pd.read_csv(tmp_path / "uit" / "bedragen.csv", dtype=str, keep_default_na=False)
@@ -467,6 +565,7 @@ def test_amounts_banded_or_rounded(tmp_path, mode):
 
 # --- bad rows, leftovers, added files (issue 14) ------------------------------------------------------
 
+
 def test_bad_birth_dates_reported_by_line_never_by_value(tmp_path):
     rng = random.Random(4)
     rows = ["Klantnummer;Geboortedatum;Postcode;Geslacht"]
@@ -478,7 +577,9 @@ def test_bad_birth_dates_reported_by_line_never_by_value(tmp_path):
     path = _csv(tmp_path, "geb.csv", ("\n".join(rows) + "\n").encode("utf-8"))
     runner = CliRunner()
     key_file = tmp_path / "sleutel.txt"
-    done = runner.invoke(app, ["anonimiseer", str(path), "--uit", str(tmp_path / "uit"), "--sleutel-bestand", str(key_file)])
+    done = runner.invoke(
+        app, ["anonimiseer", str(path), "--uit", str(tmp_path / "uit"), "--sleutel-bestand", str(key_file)]
+    )
     assert done.exit_code == 0, done.output
     assert "Traceback" not in done.output
     # input line = index + 2; the empty one is not an error, the other three are
@@ -496,7 +597,9 @@ def test_over_long_field_reported_and_emptied(tmp_path):
     rows[6] = 'R5;"' + ("lang " * 30_000) + '";a'
     path = _csv(tmp_path, "lang.csv", ("\n".join(rows) + "\n").encode("utf-8"))
     summary = run([path], tmp_path / "uit", KEY, k=2, use_deduce=False)
-    assert any("veld langer dan 100.000 tekens" in w and "regel 7" in w and "lang.csv" in w for w in summary.warnings), summary.warnings
+    assert any(
+        "veld langer dan 100.000 tekens" in w and "regel 7" in w and "lang.csv" in w for w in summary.warnings
+    ), summary.warnings
     assert not any("aanhalingsteken" in w for w in summary.warnings)
     out = pd.read_csv(tmp_path / "uit" / "lang.csv", dtype=str, keep_default_na=False)
     assert out["notitie"].str.len().max() < 100
@@ -552,8 +655,18 @@ def test_rerun_keeps_files_a_person_added(result, export, tmp_path):
 def test_drop_free_text(export, tmp_path):
     runner = CliRunner()
     out = tmp_path / "uit"
-    done = runner.invoke(app, ["anonimiseer", *map(str, export.values()), "--uit", str(out), "--zonder-vrije-tekst",
-                               "--sleutel-bestand", str(tmp_path / "k.txt")])
+    done = runner.invoke(
+        app,
+        [
+            "anonimiseer",
+            *map(str, export.values()),
+            "--uit",
+            str(out),
+            "--zonder-vrije-tekst",
+            "--sleutel-bestand",
+            str(tmp_path / "k.txt"),
+        ],
+    )
     assert done.exit_code == 0, done.output
     clients = pd.read_csv(out / "clienten.csv", dtype=str, keep_default_na=False)
     contacts = pd.read_csv(out / "contacten.csv", dtype=str, keep_default_na=False)
@@ -605,12 +718,27 @@ def test_cli_progress_bar_on_a_terminal(export, tmp_path):
 def test_content_detected_name_columns_and_tussenvoegsels_go_with_the_name(tmp_path):
     """A name column with an unknown header is found by its values; no 'de [NAAM]' is left behind."""
     rng = random.Random(16)
-    firsts = ["Jan", "Ayşe", "Gerrit", "Fatima", "Kees", "Priya", "Dirk", "Anouk", "Youssef", "Marieke", "Sevgi", "Bram"]
+    firsts = [
+        "Jan",
+        "Ayşe",
+        "Gerrit",
+        "Fatima",
+        "Kees",
+        "Priya",
+        "Dirk",
+        "Anouk",
+        "Youssef",
+        "Marieke",
+        "Sevgi",
+        "Bram",
+    ]
     lasts = ["de Vries", "van der Meer", "de Jong", "van Dijk", "ter Horst", "El Amrani", "Jansen", "Pinas"]
     rows = ["Cliënt;Dossier;Gesprekverslag"]
     for i in range(120):
         first, last = rng.choice(firsts), rng.choice(lasts)
-        rows.append(f'{first} {last};D-{i:04d};"{last[0].upper() + last[1:]} belde. Gesprek met {first} {last} over werk."')
+        rows.append(
+            f'{first} {last};D-{i:04d};"{last[0].upper() + last[1:]} belde. Gesprek met {first} {last} over werk."'
+        )
     path = _csv(tmp_path, "export.csv", ("\n".join(rows) + "\n").encode("utf-8"))
     run([path], tmp_path / "uit", KEY, k=2)
     out = pd.read_csv(tmp_path / "uit" / "export.csv", dtype=str, keep_default_na=False)

@@ -64,20 +64,72 @@ SENTINEL = "zie Dorpsweg 12 (Kromowidjojo)"
 # --- name pools (fictional combinations; many with letters cp1252 cannot hold) ----------------
 
 FIRST_NAMES = [
-    "Jan", "Kees", "Sanne", "Anouk", "Joost", "Femke", "Roos", "Marieke", "Chloë", "Renée",
-    "Mohamed", "Fatima", "Youssef", "Khadija", "Nordin", "Samira",
-    "Ayşe", "Hüseyin", "Mehmet", "Emine", "Gülay", "Barış", "Şükrü", "İlknur",
-    "Sharmila", "Radjesh", "Winston", "Glenda", "Priya",
-    "Małgorzata", "Wojciech", "Łukasz", "Agnieszka", "Krzysztof", "Zofia",
+    "Jan",
+    "Kees",
+    "Sanne",
+    "Anouk",
+    "Joost",
+    "Femke",
+    "Roos",
+    "Marieke",
+    "Chloë",
+    "Renée",
+    "Mohamed",
+    "Fatima",
+    "Youssef",
+    "Khadija",
+    "Nordin",
+    "Samira",
+    "Ayşe",
+    "Hüseyin",
+    "Mehmet",
+    "Emine",
+    "Gülay",
+    "Barış",
+    "Şükrü",
+    "İlknur",
+    "Sharmila",
+    "Radjesh",
+    "Winston",
+    "Glenda",
+    "Priya",
+    "Małgorzata",
+    "Wojciech",
+    "Łukasz",
+    "Agnieszka",
+    "Krzysztof",
+    "Zofia",
 ]
 # (voorvoegsel, geslachtsnaam); Bos, Visser, Koster, Jong, Bakker, Kok, Berg, Dijk, Heuvel are also words
 SURNAMES = [
-    ("", "Bos"), ("", "Visser"), ("", "Koster"), ("de", "Jong"), ("", "Bakker"), ("", "Kok"),
-    ("van der", "Berg"), ("van", "Dijk"), ("de", "Vries"), ("", "Jansen"), ("", "Mulder"),
-    ("van den", "Heuvel"), ("", "El Amrani"), ("", "Bouzidi"), ("", "Azzouzi"),
-    ("", "Yılmaz"), ("", "Öztürk"), ("", "Şahin"), ("", "Kılıç"), ("", "Doğan"),
-    ("", "Ramdin"), ("", "Sewdien"), ("", "Pinas"), ("", "Wiśniewski"), ("", "Kowalczyk"),
-    ("", "Dąbrowska"), ("", "Wójcik"), ("", "Nowak"),
+    ("", "Bos"),
+    ("", "Visser"),
+    ("", "Koster"),
+    ("de", "Jong"),
+    ("", "Bakker"),
+    ("", "Kok"),
+    ("van der", "Berg"),
+    ("van", "Dijk"),
+    ("de", "Vries"),
+    ("", "Jansen"),
+    ("", "Mulder"),
+    ("van den", "Heuvel"),
+    ("", "El Amrani"),
+    ("", "Bouzidi"),
+    ("", "Azzouzi"),
+    ("", "Yılmaz"),
+    ("", "Öztürk"),
+    ("", "Şahin"),
+    ("", "Kılıç"),
+    ("", "Doğan"),
+    ("", "Ramdin"),
+    ("", "Sewdien"),
+    ("", "Pinas"),
+    ("", "Wiśniewski"),
+    ("", "Kowalczyk"),
+    ("", "Dąbrowska"),
+    ("", "Wójcik"),
+    ("", "Nowak"),
 ]
 CONSULTANTS = ["Petra Dijkstra", "Ruud Kuipers", "Annelies Hofman", "Farid Bouzid", "Esra Kaya", "Joke Timmer"]
 # Names that are in no column: partners, children, employers' contact persons, colleagues.
@@ -85,24 +137,62 @@ OTHER_FIRST = ["Gerdien", "Marcin", "Yeliz", "Soufyan", "Rinske", "Shanti", "Jur
 OTHER_SURNAMES = ["Hoekstra", "Brouwer", "Vos", "Berk", "Nowicka", "Çelik", "Oudshoorn", "Wijngaarde", "Tahiri"]
 ORDINARY_WORDS = {"wil", "mees", "vos", "berk", "brouwer"}  # names here that are also ordinary Dutch words
 
-STREETS = ["Kerkstraat", "Dorpsweg", "Molenlaan", "Julianaplein", "Nieuwegracht", "Havenkade", "Zuidsingel",
-           "Lekdijk", "Kloosterhof", "Beukenpark", "Merelpad", "Vismarkt", "Spoorsteeg", "Stationsweg",
-           "Vinkenstraat", "Oranjelaan"]
+STREETS = [
+    "Kerkstraat",
+    "Dorpsweg",
+    "Molenlaan",
+    "Julianaplein",
+    "Nieuwegracht",
+    "Havenkade",
+    "Zuidsingel",
+    "Lekdijk",
+    "Kloosterhof",
+    "Beukenpark",
+    "Merelpad",
+    "Vismarkt",
+    "Spoorsteeg",
+    "Stationsweg",
+    "Vinkenstraat",
+    "Oranjelaan",
+]
 PLACES = [("Lindeveen", "35"), ("Lindeveen", "35"), ("Oudewater aan de Lek", "34"), ("Meerbeek", "37")]
 WIJKEN = ["Centrum", "Molenkwartier", "De Akkers", "Kadewijk", "Noorderveld", "Oosterhout"]
-NATIONALITIES = ["Nederlandse"] * 10 + ["Marokkaanse"] * 3 + ["Turkse"] * 3 + ["Surinaamse"] * 2 + ["Poolse"] * 2 + ["Eritrese", "Syrische"]
+NATIONALITIES = (
+    ["Nederlandse"] * 10
+    + ["Marokkaanse"] * 3
+    + ["Turkse"] * 3
+    + ["Surinaamse"] * 2
+    + ["Poolse"] * 2
+    + ["Eritrese", "Syrische"]
+)
 LEEFVORMEN = ["alleenstaand", "alleenstaand", "alleenstaande ouder", "samenwonend", "samenwonend met kinderen"]
 MAATREGELEN = ["geen"] * 6 + ["waarschuwing", "verlaging 20%", "verlaging 100%"]
 KANALEN = ["telefoon", "gesprek", "e-mail", "huisbezoek", "brief"]
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 # Ordinary text. It never uses a column name token (bos, jong, dijk, berg, ...) as a word;
 # "wil" and "brouwer" are ordinary words that are also names of people outside the columns.
 FILLER = [
-    "Afspraak gemaakt voor volgende week.", "Cliënt wil graag aan het werk in de zorg.",
-    "Traject loopt volgens plan; geen bijzonderheden.", "Ze wil eerst de taalcursus afmaken.",
-    "Proefplaatsing bij een brouwer besproken.", "Vervolggesprek over scholing; \"motivatie goed\".",
-    "Stukken voor de heronderzoeken nog niet ontvangen.", "Sollicitatieplicht toegelicht.",
+    "Afspraak gemaakt voor volgende week.",
+    "Cliënt wil graag aan het werk in de zorg.",
+    "Traject loopt volgens plan; geen bijzonderheden.",
+    "Ze wil eerst de taalcursus afmaken.",
+    "Proefplaatsing bij een brouwer besproken.",
+    'Vervolggesprek over scholing; "motivatie goed".',
+    "Stukken voor de heronderzoeken nog niet ontvangen.",
+    "Sollicitatieplicht toegelicht.",
 ]
 
 
@@ -148,8 +238,13 @@ def iban_valid(text: str) -> bool:
 
 
 def bsn_spellings(bsn: str) -> list[str]:
-    s = [bsn, f"{bsn[:3]}.{bsn[3:6]}.{bsn[6:]}", f"{bsn[:3]} {bsn[3:6]} {bsn[6:]}", f"{bsn[:4]} {bsn[4:6]} {bsn[6:]}",
-         f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}"]
+    s = [
+        bsn,
+        f"{bsn[:3]}.{bsn[3:6]}.{bsn[6:]}",
+        f"{bsn[:3]} {bsn[3:6]} {bsn[6:]}",
+        f"{bsn[:4]} {bsn[4:6]} {bsn[6:]}",
+        f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}",
+    ]
     if bsn.startswith("0"):
         s.append(bsn[1:])  # a spreadsheet dropped the leading zero
     return s
@@ -158,11 +253,20 @@ def bsn_spellings(bsn: str) -> list[str]:
 def phone_spellings(rng) -> list[str]:
     m = f"{rng.randrange(10**8):08d}"
     a = f"{rng.randrange(10**7):07d}"
-    return [f"06-{m}", f"06 {m[:2]} {m[2:4]} {m[4:6]} {m[6:]}", f"+31 6 {m[:4]} {m[4:]}", f"00316{m}", f"06{m}",
-            f"(020) {a[:3]} {a[3:]}", f"020-{a}", f"+31 (0)20 {a}"]
+    return [
+        f"06-{m}",
+        f"06 {m[:2]} {m[2:4]} {m[4:6]} {m[6:]}",
+        f"+31 6 {m[:4]} {m[4:]}",
+        f"00316{m}",
+        f"06{m}",
+        f"(020) {a[:3]} {a[3:]}",
+        f"020-{a}",
+        f"+31 (0)20 {a}",
+    ]
 
 
 # --- the export ------------------------------------------------------------------------------
+
 
 @dataclass
 class Export:
@@ -201,15 +305,35 @@ def _name_tokens(name: str) -> set[str]:
     return tokens
 
 
-def write_export(folder: Path, seed: int, n_clients: int, n_contacts: int, bad_rows: bool = True,
-                 long_note: int = 0) -> Export:
+def write_export(
+    folder: Path, seed: int, n_clients: int, n_contacts: int, bad_rows: bool = True, long_note: int = 0
+) -> Export:
     r = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     peildatum = dt.date.today()
     ex = Export(folder, folder / CLIENTS, folder / CONTACTS, [], [])
-    header = ["Relatienr", "Sofinummer", "Roepnaam", "Voorvoegsel", "Geslachtsnaam", "Geb.datum", "Straat", "Huisnr",
-              "PC", "Woonplaats", "Gemeente", "Wijk", "Nationaliteit", "Leefvorm", "Aantal contacten",
-              "Bedrag uitkering", "Datum instroom", "Maatregel", "Trede", "Consulent"]
+    header = [
+        "Relatienr",
+        "Sofinummer",
+        "Roepnaam",
+        "Voorvoegsel",
+        "Geslachtsnaam",
+        "Geb.datum",
+        "Straat",
+        "Huisnr",
+        "PC",
+        "Woonplaats",
+        "Gemeente",
+        "Wijk",
+        "Nationaliteit",
+        "Leefvorm",
+        "Aantal contacten",
+        "Bedrag uitkering",
+        "Datum instroom",
+        "Maatregel",
+        "Trede",
+        "Consulent",
+    ]
     start = dt.date(2014, 1, 1)
     bad_at = {"leeg": 5, "31-02-1980": 17, "onbekend": 33, "sentinel": 41} if bad_rows else {}
     lines = []
@@ -221,7 +345,14 @@ def write_export(folder: Path, seed: int, n_clients: int, n_contacts: int, bad_r
         place, prefix = r.choice(PLACES)
         pc_digits = f"{prefix}{r.randint(10, 99)}"
         letters = r.choice(["AB", "CD", "EG", "HK", "LN", "PR", "TV", "XZ"])
-        pc = r.choice([f"{pc_digits} {letters}", f"{pc_digits} {letters}", f"{pc_digits}{letters}", f"{pc_digits} {letters.lower()}"])
+        pc = r.choice(
+            [
+                f"{pc_digits} {letters}",
+                f"{pc_digits} {letters}",
+                f"{pc_digits}{letters}",
+                f"{pc_digits} {letters.lower()}",
+            ]
+        )
         amount = r.randint(40000, 189999)  # cents
         euros, cents = divmod(amount, 100)
         amount_text = (f"{euros // 1000}.{euros % 1000:03d}" if euros >= 1000 else str(euros)) + f",{cents:02d}"
@@ -229,17 +360,37 @@ def write_export(folder: Path, seed: int, n_clients: int, n_contacts: int, bad_r
         row = {
             "Relatienr": f"RN{104000 + 3 * i + r.randint(0, 2):06d}",
             "Sofinummer": bsn[1:] if bsn.startswith("0") and r.random() < 0.7 else bsn,
-            "Roepnaam": first, "Voorvoegsel": vv, "Geslachtsnaam": last,
+            "Roepnaam": first,
+            "Voorvoegsel": vv,
+            "Geslachtsnaam": last,
             "Geb.datum": born.strftime(r.choice(["%d-%m-%Y", "%d-%m-%Y", "%-d-%-m-%Y"])),
-            "Straat": r.choice(STREETS), "Huisnr": r.choice([str(r.randint(1, 180)), f"{r.randint(1, 99)}{r.choice('abc')}", f"{r.randint(1, 40)}-{r.randint(1, 3)}"]),
-            "PC": pc, "Woonplaats": place, "Gemeente": "Lindeveen", "Wijk": r.choice(WIJKEN),
-            "Nationaliteit": r.choice(NATIONALITIES), "Leefvorm": r.choice(LEEFVORMEN),
-            "Aantal contacten": str(r.randint(0, 40)), "Bedrag uitkering": amount_text,
-            "Datum instroom": instroom.strftime("%d-%m-%Y"), "Maatregel": r.choice(MAATREGELEN),
-            "Trede": str(r.randint(1, 4)), "Consulent": r.choice(CONSULTANTS),
-            "_born": born, "_bsn": bsn, "_iban": make_iban(r), "_phones": phone_spellings(r),
-            "_email": f"{fold(first).replace('?', '')}.{fold(last).replace(' ', '')}@example.nl" if r.random() < 0.5 else
-                      f"{first.lower()}.{last.lower().replace(' ', '')}@example.nl",
+            "Straat": r.choice(STREETS),
+            "Huisnr": r.choice(
+                [
+                    str(r.randint(1, 180)),
+                    f"{r.randint(1, 99)}{r.choice('abc')}",
+                    f"{r.randint(1, 40)}-{r.randint(1, 3)}",
+                ]
+            ),
+            "PC": pc,
+            "Woonplaats": place,
+            "Gemeente": "Lindeveen",
+            "Wijk": r.choice(WIJKEN),
+            "Nationaliteit": r.choice(NATIONALITIES),
+            "Leefvorm": r.choice(LEEFVORMEN),
+            "Aantal contacten": str(r.randint(0, 40)),
+            "Bedrag uitkering": amount_text,
+            "Datum instroom": instroom.strftime("%d-%m-%Y"),
+            "Maatregel": r.choice(MAATREGELEN),
+            "Trede": str(r.randint(1, 4)),
+            "Consulent": r.choice(CONSULTANTS),
+            "_born": born,
+            "_bsn": bsn,
+            "_iban": make_iban(r),
+            "_phones": phone_spellings(r),
+            "_email": f"{fold(first).replace('?', '')}.{fold(last).replace(' ', '')}@example.nl"
+            if r.random() < 0.5
+            else f"{first.lower()}.{last.lower().replace(' ', '')}@example.nl",
         }
         for what, at in bad_at.items():
             if i == at:
@@ -275,7 +426,12 @@ def write_export(folder: Path, seed: int, n_clients: int, n_contacts: int, bad_r
             for t in _name_tokens(name):
                 ex.other_names.setdefault(t, set()).add(name)
         date = dt.date(2023, 1, 1) + dt.timedelta(days=day)
-        row = {"Relatienr": c["Relatienr"], "Datum": date.strftime("%d-%m-%Y"), "Kanaal": r.choice(KANALEN), "Verslag": note}
+        row = {
+            "Relatienr": c["Relatienr"],
+            "Datum": date.strftime("%d-%m-%Y"),
+            "Kanaal": r.choice(KANALEN),
+            "Verslag": note,
+        }
         ex.contact_rows.append(row)
         contact_lines.append([cp1252(row[h]) for h in ("Relatienr", "Datum", "Kanaal", "Verslag")])
     _write_csv(ex.contacts, ["Relatienr", "Datum", "Kanaal", "Verslag"], contact_lines)
@@ -291,14 +447,26 @@ def _note(r, c: dict, j: int) -> tuple[str, list[str]]:
     full_last = f"{vv} {last}".strip()
     cap_last = full_last[0].upper() + full_last[1:]
     client = [
-        f"Gesprek met {first} {full_last}.", f"Mevr. {cap_last} belde terug.", f"Dhr. {cap_last} niet verschenen.",
-        f"{first} heeft de formulieren ingeleverd.", f"CLIËNT {full_last.upper()} ZIEK GEMELD.",
-        f"afspraak met {first.lower()} {full_last.lower()} verzet.", f"{last}s dossier bijgewerkt.",
-        f"{last}'s partner was ook aanwezig.", f"Volgens {last} gaat het beter.", f"Brief gestuurd aan {first}.",
-        f"Met {first.upper()} besproken dat {last.lower()} vaker komt.", f"Casus {last} ingebracht bij intervisie.",
+        f"Gesprek met {first} {full_last}.",
+        f"Mevr. {cap_last} belde terug.",
+        f"Dhr. {cap_last} niet verschenen.",
+        f"{first} heeft de formulieren ingeleverd.",
+        f"CLIËNT {full_last.upper()} ZIEK GEMELD.",
+        f"afspraak met {first.lower()} {full_last.lower()} verzet.",
+        f"{last}s dossier bijgewerkt.",
+        f"{last}'s partner was ook aanwezig.",
+        f"Volgens {last} gaat het beter.",
+        f"Brief gestuurd aan {first}.",
+        f"Met {first.upper()} besproken dat {last.lower()} vaker komt.",
+        f"Casus {last} ingebracht bij intervisie.",
     ]
-    p, k, e_first, e_last, coll = (r.choice(OTHER_FIRST), r.choice(OTHER_FIRST), r.choice(OTHER_FIRST),
-                                   r.choice(OTHER_SURNAMES), r.choice(OTHER_FIRST))
+    p, k, e_first, e_last, coll = (
+        r.choice(OTHER_FIRST),
+        r.choice(OTHER_FIRST),
+        r.choice(OTHER_FIRST),
+        r.choice(OTHER_SURNAMES),
+        r.choice(OTHER_FIRST),
+    )
     p_last = r.choice(OTHER_SURNAMES)
     other = [
         (f"Partner {p} {p_last} was bij het gesprek.", [p, p_last]),
@@ -313,18 +481,34 @@ def _note(r, c: dict, j: int) -> tuple[str, list[str]]:
     ]
     bsn = r.choice(bsn_spellings(c["_bsn"]))
     iban = c["_iban"]
-    iban_text = r.choice([iban, " ".join(iban[i:i + 4] for i in range(0, 18, 4)), iban.lower()])
+    iban_text = r.choice([iban, " ".join(iban[i : i + 4] for i in range(0, 18, 4)), iban.lower()])
     born = c["_born"]
-    born_text = r.choice([born.strftime("%d-%m-%Y"), f"{born.day}-{born.month}-{born.year}", born.isoformat(),
-                          born.strftime("%d/%m/%Y"), f"{born.day} {MONTHS[born.month - 1]} {born.year}"])
+    born_text = r.choice(
+        [
+            born.strftime("%d-%m-%Y"),
+            f"{born.day}-{born.month}-{born.year}",
+            born.isoformat(),
+            born.strftime("%d/%m/%Y"),
+            f"{born.day} {MONTHS[born.month - 1]} {born.year}",
+        ]
+    )
     pc_text = c["PC"] if c["PC"] != SENTINEL else "3512 AB"
     ident = [
-        f"BSN {bsn} gecontroleerd.", f"bsn:{bsn}", f"sofinr. {bsn} klopt niet met het UWV.",
-        f"Bereikbaar op {r.choice(c['_phones'])}.", f"tel {r.choice(c['_phones'])} (na 14 uur)",
-        f"Mail naar {c['_email']} gestuurd.", f"Nieuw e-mailadres: {r.choice(['hüseyin.aydın', 'ayşe.yılmaz', 'małgorzata.wiśniewska', 'k.devries'])}@example.nl",
-        f"Rekening {iban_text} voor de uitbetaling.", f"Verhuisd naar {c['Straat']} {c['Huisnr']}, {pc_text} {c['Woonplaats']}.",
-        f"Postcode {pc_text} nagevraagd.", f"Geboren {born_text}.", f"geb. {born_text}", f"Relatienr {c['Relatienr']} aangepast.",
-        f"Dossier {c['Relatienr']} overgedragen.", f"Adres: {c['Straat'].lower()} {c['Huisnr']}.",
+        f"BSN {bsn} gecontroleerd.",
+        f"bsn:{bsn}",
+        f"sofinr. {bsn} klopt niet met het UWV.",
+        f"Bereikbaar op {r.choice(c['_phones'])}.",
+        f"tel {r.choice(c['_phones'])} (na 14 uur)",
+        f"Mail naar {c['_email']} gestuurd.",
+        f"Nieuw e-mailadres: {r.choice(['hüseyin.aydın', 'ayşe.yılmaz', 'małgorzata.wiśniewska', 'k.devries'])}@example.nl",
+        f"Rekening {iban_text} voor de uitbetaling.",
+        f"Verhuisd naar {c['Straat']} {c['Huisnr']}, {pc_text} {c['Woonplaats']}.",
+        f"Postcode {pc_text} nagevraagd.",
+        f"Geboren {born_text}.",
+        f"geb. {born_text}",
+        f"Relatienr {c['Relatienr']} aangepast.",
+        f"Dossier {c['Relatienr']} overgedragen.",
+        f"Adres: {c['Straat'].lower()} {c['Huisnr']}.",
     ]
     parts = [client[j % len(client)], r.choice(client)]
     names = []
@@ -340,6 +524,7 @@ def _note(r, c: dict, j: int) -> tuple[str, list[str]]:
 
 # --- running the command line ------------------------------------------------------------------
 
+
 @dataclass
 class Run:
     exit_code: int
@@ -349,14 +534,18 @@ class Run:
 
 def cli(args: list[str], env: dict | None = None) -> tuple[int, str]:
     runner = CliRunner()
-    result = runner.invoke(app, ["anonimiseer", *args], env={"COLUMNS": "400", "ACTIVERING_SLEUTEL": None, **(env or {})})
+    result = runner.invoke(
+        app, ["anonimiseer", *args], env={"COLUMNS": "400", "ACTIVERING_SLEUTEL": None, **(env or {})}
+    )
     output = result.output
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         import traceback
 
         trace = "".join(traceback.format_exception(result.exception))
-        pytest.fail(f"`activering anonimiseer {' '.join(args)}` stopte met een onafgevangen fout "
-                    f"(de gebruiker krijgt een traceback):\n{trace}\nUitvoer:\n{output}")
+        pytest.fail(
+            f"`activering anonimiseer {' '.join(args)}` stopte met een onafgevangen fout "
+            f"(de gebruiker krijgt een traceback):\n{trace}\nUitvoer:\n{output}"
+        )
     assert TRACEBACK not in output, f"traceback in de uitvoer van `activering anonimiseer`:\n{output}"
     return result.exit_code, output
 
@@ -365,7 +554,9 @@ def anonymise(ex: Export, out: Path, key: str, *extra: str) -> Run:
     key_file = out.parent / f"sleutel-{key[:6]}.txt"
     if not key_file.exists():
         key_file.write_text(key + "\n", encoding="utf-8")
-    code, output = cli([str(ex.clients), str(ex.contacts), "--uit", str(out), "--sleutel-bestand", str(key_file), *extra])
+    code, output = cli(
+        [str(ex.clients), str(ex.contacts), "--uit", str(out), "--sleutel-bestand", str(key_file), *extra]
+    )
     return Run(code, output, out)
 
 
@@ -421,7 +612,7 @@ def find_bsns(text: str) -> list[str]:
         for i, piece in enumerate(pieces):
             if len(piece) in (8, 9) and elfproef(piece):
                 hits.append(piece)
-            window = pieces[i:i + 3]
+            window = pieces[i : i + 3]
             if len(window) == 3 and tuple(map(len, window)) in ((3, 3, 3), (4, 2, 3)) and elfproef("".join(window)):
                 hits.append(" ".join(window))
         joined = "".join(pieces)
@@ -430,12 +621,16 @@ def find_bsns(text: str) -> list[str]:
     return hits
 
 
-_PHONE = [re.compile(r"(?<![0-9])(?:\+31|0031|0)[ \-.]?(?:\(0\)[ \-]?)?[1-9](?:[ \-.]?[0-9]){8}(?![0-9])"),
-          re.compile(r"\(0[0-9]{2,3}\) ?[0-9]{3}[ \-]?[0-9]{3,4}")]
+_PHONE = [
+    re.compile(r"(?<![0-9])(?:\+31|0031|0)[ \-.]?(?:\(0\)[ \-]?)?[1-9](?:[ \-.]?[0-9]){8}(?![0-9])"),
+    re.compile(r"\(0[0-9]{2,3}\) ?[0-9]{3}[ \-]?[0-9]{3,4}"),
+]
 _IBAN = re.compile(r"(?i)(?<![a-z0-9])[a-z]{2}[0-9]{2}(?: ?[a-z0-9]{4}){3,7}(?: ?[a-z0-9]{1,3})?(?![a-z0-9])")
 _POSTCODE = re.compile(r"(?<![\w])([1-9][0-9]{3}) ?([A-Za-z]{2})(?![\w])")
 _STREET = re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, STREETS)) + r")\.? +[0-9]{1,4}")
-_STREET_GENERIC = re.compile(r"(?<![\w])[A-Z][a-z]+(?:straat|weg|laan|plein|gracht|kade|singel|dijk|hof|park|pad|markt|steeg) +[0-9]{1,4}")
+_STREET_GENERIC = re.compile(
+    r"(?<![\w])[A-Z][a-z]+(?:straat|weg|laan|plein|gracht|kade|singel|dijk|hof|park|pad|markt|steeg) +[0-9]{1,4}"
+)
 _DATES = [
     (re.compile(r"(?<![0-9])([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})(?![0-9])"), "dmy"),
     (re.compile(r"(?<![0-9])([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?![0-9])"), "ymd"),
@@ -446,17 +641,26 @@ _DATES = [
 def find_identifiers(text: str, ex: Export) -> list[tuple[str, str]]:
     hits = [("BSN", b) for b in find_bsns(text)]
     hits += [("telefoon", m.group(0)) for p in _PHONE for m in p.finditer(text)]
-    hits += [("e-mail (@)", text[max(0, m.start() - 20):m.end() + 20]) for m in re.finditer("@", text)]
-    hits += [("e-mail (rest naast [EMAIL])", m.group(0)) for m in re.finditer(r"[\w.%+\-?]+\[EMAIL\]|\[EMAIL\]\.?[\w\-?]+", text)]
+    hits += [("e-mail (@)", text[max(0, m.start() - 20) : m.end() + 20]) for m in re.finditer("@", text)]
+    hits += [
+        ("e-mail (rest naast [EMAIL])", m.group(0))
+        for m in re.finditer(r"[\w.%+\-?]+\[EMAIL\]|\[EMAIL\]\.?[\w\-?]+", text)
+    ]
     hits += [("IBAN", m.group(0)) for m in _IBAN.finditer(text) if iban_valid(m.group(0))]
     accounts = {i[8:] for i in ex.ibans}
-    hits += [("rekeningnummer", m.group(0)) for m in re.finditer(r"(?<![0-9])[0-9]{10}(?![0-9])", text) if m.group(0) in accounts]
+    hits += [
+        ("rekeningnummer", m.group(0))
+        for m in re.finditer(r"(?<![0-9])[0-9]{10}(?![0-9])", text)
+        if m.group(0) in accounts
+    ]
     for m in _POSTCODE.finditer(text):
         code = (m.group(1) + m.group(2)).upper()
         if code in ex.postcodes or (m.group(2).isupper() and m.group(2) not in ("SA", "SD", "SS")):
             hits.append(("postcode", m.group(0)))
     hits += [("straat + huisnummer", m.group(0)) for m in _STREET.finditer(text)]
-    hits += [("straat + huisnummer", m.group(0)) for m in _STREET_GENERIC.finditer(text) if not _STREET.match(m.group(0))]
+    hits += [
+        ("straat + huisnummer", m.group(0)) for m in _STREET_GENERIC.finditer(text) if not _STREET.match(m.group(0))
+    ]
     for pattern, kind in _DATES:
         for m in pattern.finditer(text):
             a, b, c = m.groups()
@@ -472,8 +676,11 @@ def find_identifiers(text: str, ex: Export) -> list[tuple[str, str]]:
             if date in ex.birth_dates:
                 hits.append(("geboortedatum", m.group(0)))
     numbers = {row["Relatienr"][2:] for row in ex.rows}
-    hits += [("Relatienr", m.group(0)) for m in re.finditer(r"(?i)(?<![a-z0-9])(?:rn[ \-]?)?([0-9]{6})(?![0-9])", text)
-             if m.group(1) in numbers]
+    hits += [
+        ("Relatienr", m.group(0))
+        for m in re.finditer(r"(?i)(?<![a-z0-9])(?:rn[ \-]?)?([0-9]{6})(?![0-9])", text)
+        if m.group(1) in numbers
+    ]
     return hits
 
 
@@ -534,8 +741,13 @@ def consistent(out_value: str, in_value: str, peildata: list[dt.date]) -> bool:
         return date is not None and v == f"{date.year:04d}-{date.month:02d}"
     band = re.fullmatch(r"<([0-9]+)|([0-9]+)\+|([0-9]+)-([0-9]+)", v)
     if band:
-        lo, hi = ((-1e18, int(band.group(1))) if band.group(1) else (int(band.group(2)), 1e18) if band.group(2)
-                  else (int(band.group(3)), int(band.group(4)) + 1))
+        lo, hi = (
+            (-1e18, int(band.group(1)))
+            if band.group(1)
+            else (int(band.group(2)), 1e18)
+            if band.group(2)
+            else (int(band.group(3)), int(band.group(4)) + 1)
+        )
         values = [_age(date, p) for p in peildata] if date else [number] if number is not None else []
         return any(lo <= val < hi for val in values)
     if date is not None:
@@ -565,10 +777,15 @@ def pseudonym_columns(frame: pd.DataFrame) -> set[str]:
     return out
 
 
-def link_counts(out_frame: pd.DataFrame, in_frame: pd.DataFrame, peildata: list[dt.date]) -> tuple[np.ndarray, list[str], np.ndarray]:
+def link_counts(
+    out_frame: pd.DataFrame, in_frame: pd.DataFrame, peildata: list[dt.date]
+) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Per output row: how many input rows it is consistent with, and their mean position."""
-    columns = [c for c in out_frame.columns if c in in_frame.columns and c not in pseudonym_columns(out_frame)
-               and c not in FREE_TEXT and c not in SENSITIVE]
+    columns = [
+        c
+        for c in out_frame.columns
+        if c in in_frame.columns and c not in pseudonym_columns(out_frame) and c not in FREE_TEXT and c not in SENSITIVE
+    ]
     mask = np.ones((len(out_frame), len(in_frame)), dtype=bool)
     for c in columns:
         in_values = in_frame[c].to_numpy(dtype=object)
@@ -611,7 +828,9 @@ def _run(name: str, key: str, factory) -> Run:
         ex = _export(name, factory)
         out = factory.mktemp(f"run-{name}-{key[:4]}") / "uit"
         run = anonymise(ex, out, key)
-        assert run.exit_code == 0, f"`activering anonimiseer` op de export '{name}' faalde (exit {run.exit_code}):\n{run.output}"
+        assert run.exit_code == 0, (
+            f"`activering anonimiseer` op de export '{name}' faalde (exit {run.exit_code}):\n{run.output}"
+        )
         _CACHE[("run", name, key)] = run
     return _CACHE[("run", name, key)]
 
@@ -633,6 +852,7 @@ def klein(tmp_path_factory) -> Export:
 
 # --- 0. the generator itself --------------------------------------------------------------------
 
+
 def test_generated_export_is_messy(klein):
     raw = klein.clients.read_bytes()
     assert b"\r\n" in raw and raw.count(b";") > 19 * 100
@@ -643,7 +863,16 @@ def test_generated_export_is_messy(klein):
     joined = "\n".join(r["Verslag"] for r in klein.contact_rows)
     assert find_bsns(joined) and find_identifiers(joined, klein)
     hits = {k for k, _ in find_identifiers(joined, klein)}
-    assert {"BSN", "telefoon", "e-mail (@)", "IBAN", "postcode", "straat + huisnummer", "geboortedatum", "Relatienr"} <= hits, hits
+    assert {
+        "BSN",
+        "telefoon",
+        "e-mail (@)",
+        "IBAN",
+        "postcode",
+        "straat + huisnummer",
+        "geboortedatum",
+        "Relatienr",
+    } <= hits, hits
     names = {k for _, k in find_names(joined, klein)}
     assert names == {"naam uit een kolom", "naam uit de notities"}
     assert "wil" in joined and not any(w == "wil" for w, _ in find_names(joined, klein))  # the exception works
@@ -656,17 +885,28 @@ def test_checkers_catch_a_naive_anonymisation(klein, tmp_path):
     naive = tmp_path / "naief"
     naive.mkdir()
     clients = _input_frame(klein.rows).drop(columns=["Roepnaam", "Geslachtsnaam", "Sofinummer", "Straat", "Huisnr"])
-    clients["Relatienr"] = ["".join(chr(65 + (i // 26 ** p) % 26) for p in range(13)) for i in range(len(clients))]
+    clients["Relatienr"] = ["".join(chr(65 + (i // 26**p) % 26) for p in range(13)) for i in range(len(clients))]
     clients["Geb.datum"] = [d.isoformat() for d in (r["_born"] for r in klein.rows)]
     clients.to_csv(naive / CLIENTS, index=False)
     contacts = _input_frame(klein.contact_rows)
     contacts["Datum"] = contacts["Datum"].str.slice(6, 10) + "-" + contacts["Datum"].str.slice(3, 5)  # month only
     contacts.to_csv(naive / CONTACTS, index=False)
-    (naive / "privacyrapport.md").write_text("| bestand | quasi-identificatoren |\n|---|---|\n| x | PC, Wijk |\n", encoding="utf-8")
+    (naive / "privacyrapport.md").write_text(
+        "| bestand | quasi-identificatoren |\n|---|---|\n| x | PC, Wijk |\n", encoding="utf-8"
+    )
     text = (naive / CONTACTS).read_text(encoding="utf-8")
     assert {k for _, k in find_names(text, klein)} == {"naam uit een kolom", "naam uit de notities"}
     kinds = {k for k, _ in find_identifiers(text, klein)}
-    assert {"BSN", "telefoon", "e-mail (@)", "IBAN", "postcode", "straat + huisnummer", "geboortedatum", "Relatienr"} <= kinds
+    assert {
+        "BSN",
+        "telefoon",
+        "e-mail (@)",
+        "IBAN",
+        "postcode",
+        "straat + huisnummer",
+        "geboortedatum",
+        "Relatienr",
+    } <= kinds
     problems = "\n".join(link_back(naive, klein))
     assert "precies één rij" in problems and "centen" in problems, problems
     assert f"{CONTACTS}: de volgorde van de rijen volgt de export" in problems, problems
@@ -682,6 +922,7 @@ def test_checkers_catch_a_naive_anonymisation(klein, tmp_path):
 
 # --- 1. no names --------------------------------------------------------------------------------
 
+
 def test_no_names_in_any_output_file(variant):
     ex, run = variant
     texts = output_texts(run.out)
@@ -694,14 +935,16 @@ def test_no_names_in_any_output_file(variant):
 
 # --- 2. no structured identifiers ----------------------------------------------------------------
 
+
 def test_no_structured_identifiers_in_any_output_file(variant):
     ex, run = variant
     hits = {file: find_identifiers(text, ex) for file, text in output_texts(run.out).items()}
     found = {f: [(w, k) for k, w in h] for f, h in hits.items() if h}
-    assert not found, ("identificerende gegevens staan nog in het resultaat:\n" + _summary(found))
+    assert not found, "identificerende gegevens staan nog in het resultaat:\n" + _summary(found)
 
 
 # --- 3. no link back ------------------------------------------------------------------------------
+
 
 def _input_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([{k: cp1252(v) for k, v in r.items() if not k.startswith("_")} for r in rows]).astype(str)
@@ -720,24 +963,32 @@ def link_back(out: Path, ex: Export) -> list[str]:
         unique = np.flatnonzero(counts == 1)
         if len(unique):
             example = out_frame.iloc[unique[0]][columns].to_dict()
-            problems.append(f"{name}: {len(unique)} van {len(out_frame)} rijen passen bij precies één rij van de export "
-                            f"(vergeleken op {columns}); bijv. {example}")
+            problems.append(
+                f"{name}: {len(unique)} van {len(out_frame)} rijen passen bij precies één rij van de export "
+                f"(vergeleken op {columns}); bijv. {example}"
+            )
         known = ~np.isnan(positions)
         if known.sum() > 10 and np.nanstd(positions[known]) > 0:
             rho = pd.Series(np.arange(len(out_frame))[known]).corr(pd.Series(positions[known]), method="spearman")
             if abs(rho) > 0.3:
-                problems.append(f"{name}: de volgorde van de rijen volgt de export (rangcorrelatie {rho:.2f}); "
-                                "de rijen zijn niet (goed) geschud")
+                problems.append(
+                    f"{name}: de volgorde van de rijen volgt de export (rangcorrelatie {rho:.2f}); "
+                    "de rijen zijn niet (goed) geschud"
+                )
         if (counts == 0).mean() > 0.05:
-            problems.append(f"{name}: {int((counts == 0).sum())} rijen passen bij geen enkele rij van de export: "
-                            f"onbekende generalisatie in {columns}?")
+            problems.append(
+                f"{name}: {int((counts == 0).sum())} rijen passen bij geen enkele rij van de export: "
+                f"onbekende generalisatie in {columns}?"
+            )
     amounts = {f"{a // 100}.{a % 100:02d}" for a in ex.amounts} | {f"{a // 100},{a % 100:02d}" for a in ex.amounts}
     clients = read_out(out / CLIENTS)
     if "Bedrag uitkering" in clients:
         cents = clients["Bedrag uitkering"].str.contains(r"[0-9][.,][0-9]{1,2}$", regex=True)
         if cents.any():
-            problems.append(f"{CLIENTS}: 'Bedrag uitkering' komt met centen door ({int(cents.sum())} rijen, "
-                            f"bijv. {clients['Bedrag uitkering'][cents].iloc[0]!r})")
+            problems.append(
+                f"{CLIENTS}: 'Bedrag uitkering' komt met centen door ({int(cents.sum())} rijen, "
+                f"bijv. {clients['Bedrag uitkering'][cents].iloc[0]!r})"
+            )
     for file, text in output_texts(out).items():
         same = [m for m in re.findall(r"(?<![0-9.,])[0-9]{3,4}[.,][0-9]{2}(?![0-9])", text) if m in amounts]
         if same:
@@ -752,6 +1003,7 @@ def test_no_output_row_links_back_to_one_input_row(variant):
 
 
 # --- 4. k and l, by pycanon ------------------------------------------------------------------------
+
 
 def _quasi_identifiers(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in pseudonym_columns(frame) and c not in FREE_TEXT and c not in SENSITIVE]
@@ -787,15 +1039,19 @@ def k_l_problems(out: Path) -> list[str]:
             k = anonymity.k_anonymity(frame, qi)
             if k < K:
                 sizes = frame.groupby(qi).size()
-                problems.append(f"{path.name}: k = {k} < {K} op quasi-identificatoren {qi} "
-                                f"({int((sizes < K).sum())} klassen kleiner dan {K}, {int(sizes[sizes < K].sum())} rijen)")
+                problems.append(
+                    f"{path.name}: k = {k} < {K} op quasi-identificatoren {qi} "
+                    f"({int((sizes < K).sum())} klassen kleiner dan {K}, {int(sizes[sizes < K].sum())} rijen)"
+                )
             for sa in [c for c in frame.columns if c in SENSITIVE]:
                 lv = anonymity.l_diversity(frame, qi, [sa])
                 if lv < L:
                     problems.append(f"{path.name}: l = {lv} < {L} voor '{sa}' op {qi}")
         missing = [c for c in qi if not _listed_as_quasi(report, c)]
         if missing:
-            problems.append(f"{path.name}: het privacyrapport noemt deze kolommen niet als quasi-identificator: {missing}")
+            problems.append(
+                f"{path.name}: het privacyrapport noemt deze kolommen niet als quasi-identificator: {missing}"
+            )
     return problems
 
 
@@ -806,6 +1062,7 @@ def test_k_anonymity_and_l_diversity_by_pycanon(variant):
 
 
 # --- 5. a keyed shuffle, reproducible -----------------------------------------------------------
+
 
 def _normalised(out: Path) -> dict[str, bytes]:
     files = {}
@@ -837,15 +1094,21 @@ def test_keyed_shuffle_is_reproducible_and_key_dependent(groot, tmp_path_factory
         assert keys, f"{name}: geen kolom met schuilnamen (13 hoofdletters)"
         for c in keys:
             shared = set(one[c]) & set(two[c]) - {""}
-            assert len(shared) <= 0.01 * len(set(one[c])), f"{name}, kolom '{c}': {len(shared)} schuilnamen gelijk bij een andere sleutel"
+            assert len(shared) <= 0.01 * len(set(one[c])), (
+                f"{name}, kolom '{c}': {len(shared)} schuilnamen gelijk bij een andere sleutel"
+            )
         rest = [c for c in one.columns if c not in keys and c not in FREE_TEXT]
-        assert one[rest].values.tolist() != two[rest].values.tolist(), f"{name}: een andere sleutel geeft dezelfde volgorde"
+        assert one[rest].values.tolist() != two[rest].values.tolist(), (
+            f"{name}: een andere sleutel geeft dezelfde volgorde"
+        )
 
 
 # --- 6. keys ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("how, value", [("env", "geheim"), ("file", "geheim"), ("file", "wachtwoord123"),
-                                        ("file", "aaaaaaaaaaaaaaaaaaaa")])
+
+@pytest.mark.parametrize(
+    "how, value", [("env", "geheim"), ("file", "geheim"), ("file", "wachtwoord123"), ("file", "aaaaaaaaaaaaaaaaaaaa")]
+)
 def test_weak_key_is_refused(klein, tmp_path, how, value):
     out = tmp_path / "uit"
     args = [str(klein.clients), str(klein.contacts), "--uit", str(out)]
@@ -859,7 +1122,9 @@ def test_weak_key_is_refused(klein, tmp_path, how, value):
     code, output = cli(args, env)
     lines = [line for line in output.splitlines() if line.strip()]
     assert code != 0, f"zwakke sleutel {value!r} ({how}) is geaccepteerd:\n{output}"
-    assert len(lines) == 1 and "sleutel" in lines[0].lower(), f"verwacht één Nederlandse regel over de sleutel, kreeg:\n{output}"
+    assert len(lines) == 1 and "sleutel" in lines[0].lower(), (
+        f"verwacht één Nederlandse regel over de sleutel, kreeg:\n{output}"
+    )
     assert "error" not in output.lower() and "usage" not in output.lower(), output
     assert not out.exists(), "de uitvoermap is toch gemaakt"
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".uit.")], "een tijdelijke map is blijven staan"
@@ -868,15 +1133,22 @@ def test_weak_key_is_refused(klein, tmp_path, how, value):
 def test_strong_key_is_accepted_and_a_missing_key_file_is_made(klein, tmp_path):
     key_file = tmp_path / "sterk.txt"
     key_file.write_text(secrets.token_hex(16) + "\n", encoding="utf-8")
-    code, output = cli([str(klein.clients), str(klein.contacts), "--uit", str(tmp_path / "uit"), "--sleutel-bestand", str(key_file)])
+    code, output = cli(
+        [str(klein.clients), str(klein.contacts), "--uit", str(tmp_path / "uit"), "--sleutel-bestand", str(key_file)]
+    )
     assert code == 0, f"een sterke sleutel (32 hex-tekens) werd geweigerd:\n{output}"
     new = tmp_path / "geheim" / "nieuw.txt"
-    code, output = cli([str(klein.clients), str(klein.contacts), "--uit", str(tmp_path / "uit2"), "--sleutel-bestand", str(new)])
+    code, output = cli(
+        [str(klein.clients), str(klein.contacts), "--uit", str(tmp_path / "uit2"), "--sleutel-bestand", str(new)]
+    )
     assert code == 0, output
-    assert new.exists() and len(new.read_text(encoding="utf-8").strip()) >= 32, "het sleutelbestand is niet (sterk) gemaakt"
+    assert new.exists() and len(new.read_text(encoding="utf-8").strip()) >= 32, (
+        "het sleutelbestand is niet (sterk) gemaakt"
+    )
 
 
 # --- 7. bad rows --------------------------------------------------------------------------------
+
 
 def test_bad_rows_are_reported_by_line_and_never_leak(groot):
     ex, run = groot
@@ -885,7 +1157,8 @@ def test_bad_rows_are_reported_by_line_and_never_leak(groot):
         line = ex.bad_lines[what]
         assert re.search(rf"\bregels?:?\s+(?:[0-9]+(?:,\s*|\s+en\s+))*{line}\b", report), (
             f"het privacyrapport noemt regel {line} van {CLIENTS} niet (ongeldige waarde: {what}); meldingen:\n"
-            + "\n".join(x for x in report.splitlines() if "regel" in x))
+            + "\n".join(x for x in report.splitlines() if "regel" in x)
+        )
     for file, text in output_texts(run.out).items():
         for raw in (SENTINEL, "Kromowidjojo", "Dorpsweg 12", "31-02-1980"):
             assert raw not in text, f"{file} bevat de ruwe invoerwaarde {raw!r} (uit een slechte rij)"
@@ -895,14 +1168,18 @@ def test_over_long_field_gives_a_clear_message(tmp_path):
     ex = write_export(tmp_path / "export", seed=99, n_clients=60, n_contacts=150, bad_rows=False, long_note=300_000)
     run = anonymise(ex, tmp_path / "uit", KEY_A)
     assert "veld langer dan" in run.output and CONTACTS in run.output, (
-        f"verwacht een melding 'veld langer dan …' met de bestandsnaam (exit {run.exit_code}):\n{run.output}")
-    assert "aanhalingsteken" not in run.output, f"de melding geeft ten onrechte een aanhalingsteken de schuld:\n{run.output}"
+        f"verwacht een melding 'veld langer dan …' met de bestandsnaam (exit {run.exit_code}):\n{run.output}"
+    )
+    assert "aanhalingsteken" not in run.output, (
+        f"de melding geeft ten onrechte een aanhalingsteken de schuld:\n{run.output}"
+    )
     if run.exit_code == 0:
         report = (run.out / "privacyrapport.md").read_text(encoding="utf-8")
         assert "veld langer dan" in report, "de run ging door, maar het rapport meldt het lange veld niet"
 
 
 # --- 8. nothing half left, nothing lost ----------------------------------------------------------
+
 
 def _console_script() -> list[str]:
     """The installed `activering` script (project.scripts), so that a kill reaches the CLI process itself."""
@@ -916,6 +1193,26 @@ def _subprocess_env() -> dict[str, str]:
     return env
 
 
+def _processes_naming(text: str, wait: float) -> list[int]:
+    """Pids of live processes whose command line contains ``text``, after waiting up to ``wait`` s for them to end."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                state = next(line for line in (entry / "status").read_text().splitlines() if line.startswith("State:"))
+            except (OSError, StopIteration):
+                continue
+            if text in cmdline and "Z" not in state.split()[1]:
+                found.append(int(entry.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 @pytest.mark.slow
 def test_killed_run_leaves_nothing_half_and_next_run_cleans_up(tmp_path):
     # Big enough that the free text goes through the anonymiser's process pool (>= 4,000 notes).
@@ -923,9 +1220,19 @@ def test_killed_run_leaves_nothing_half_and_next_run_cleans_up(tmp_path):
     key_file = tmp_path / "sleutel.txt"
     key_file.write_text(KEY_A + "\n", encoding="utf-8")
     out = tmp_path / "uit"
-    command = [*_console_script(), "anonimiseer", str(ex.clients), str(ex.contacts), "--uit", str(out),
-               "--sleutel-bestand", str(key_file)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=_subprocess_env(), cwd=tmp_path)
+    command = [
+        *_console_script(),
+        "anonimiseer",
+        str(ex.clients),
+        str(ex.contacts),
+        "--uit",
+        str(out),
+        "--sleutel-bestand",
+        str(key_file),
+    ]
+    log = tmp_path / "uitvoer.log"  # a file, not a pipe: a worker that outlived the kill cannot block the test
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=_subprocess_env(), cwd=tmp_path)
     staged = None
     deadline = time.monotonic() + 240
     while process.poll() is None and time.monotonic() < deadline:
@@ -937,17 +1244,30 @@ def test_killed_run_leaves_nothing_half_and_next_run_cleans_up(tmp_path):
     if process.poll() is None and not staged:
         process.kill()
     process.wait(timeout=60)
-    output = process.stdout.read().decode("utf-8", errors="replace")
-    process.stdout.close()
-    assert staged, f"geen tijdelijke map .uit.nieuw-* gezien voordat de run klaar was (exit {process.returncode}):\n{output}"
+    survivors = _processes_naming(str(out), wait=60)
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert staged, (
+        f"geen tijdelijke map .uit.nieuw-* gezien voordat de run klaar was (exit {process.returncode}):\n{output}"
+    )
+    assert survivors == [], f"na kill -9 van de run leven er nog worker-processen: {survivors}"
     assert TRACEBACK not in output, output
     # The kill may land just after the swap (on a busy machine the poll above can lag the run): then the
     # result is complete. What must never be there is half a result.
     if out.exists():
-        written = [line[2:] for line in (out / ".anonimisering").read_text(encoding="utf-8").splitlines()
-                   if line.startswith("- ")] if (out / ".anonimisering").exists() else []
-        assert written and all((out / name).exists() for name in written), \
+        written = (
+            [
+                line[2:]
+                for line in (out / ".anonimisering").read_text(encoding="utf-8").splitlines()
+                if line.startswith("- ")
+            ]
+            if (out / ".anonimisering").exists()
+            else []
+        )
+        assert written and all((out / name).exists() for name in written), (
             "na kill -9 staat er een half resultaat in de uitvoermap"
+        )
     again = subprocess.run(command, capture_output=True, env=_subprocess_env(), cwd=tmp_path, timeout=300)
     output = (again.stdout + again.stderr).decode("utf-8", errors="replace")
     problems = []
@@ -969,7 +1289,7 @@ def test_rerun_keeps_files_a_person_added(klein, tmp_path):
     assert first.exit_code == 0, first.output
     added = {
         "notities.docx": b"PK\x03\x04" + secrets.token_bytes(200),
-        "koppeling.yml": "tabellen:\n  clients:\n    bestand: relaties.csv\n".encode("utf-8"),
+        "koppeling.yml": b"tabellen:\n  clients:\n    bestand: relaties.csv\n",
         "cursusdata/les1.csv": b"a;b\r\n1;2\r\n",
     }
     for name, content in added.items():
@@ -991,6 +1311,7 @@ def test_rerun_keeps_files_a_person_added(klein, tmp_path):
 
 # --- 9. free text -------------------------------------------------------------------------------
 
+
 def test_report_counts_replacements_in_kept_free_text(groot):
     ex, run = groot
     report = (run.out / "privacyrapport.md").read_text(encoding="utf-8")
@@ -998,7 +1319,8 @@ def test_report_counts_replacements_in_kept_free_text(groot):
     for placeholder in ("[NAAM]", "[BSN]"):
         rows = [line for line in report.splitlines() if "Verslag" in line and placeholder in line]
         assert rows and re.search(r"\b[1-9][0-9,.]*\b", rows[0].split(placeholder, 1)[1]), (
-            f"het privacyrapport geeft geen aantal vervangingen {placeholder} voor de vrije-tekstkolom 'Verslag'")
+            f"het privacyrapport geeft geen aantal vervangingen {placeholder} voor de vrije-tekstkolom 'Verslag'"
+        )
 
 
 def test_without_free_text_drops_the_column_and_says_so(klein, tmp_path):
@@ -1007,9 +1329,15 @@ def test_without_free_text_drops_the_column_and_says_so(klein, tmp_path):
     contacts = read_out(run.out / CONTACTS)
     assert "Verslag" not in contacts.columns, "met --zonder-vrije-tekst staat 'Verslag' nog in het resultaat"
     report = (run.out / "privacyrapport.md").read_text(encoding="utf-8")
-    said = [line for line in report.splitlines() if "Verslag" in line
-            and re.search(r"verwijderd|weggelaten|niet opgenomen|zonder-vrije-tekst", line, re.IGNORECASE)]
+    said = [
+        line
+        for line in report.splitlines()
+        if "Verslag" in line
+        and re.search(r"verwijderd|weggelaten|niet opgenomen|zonder-vrije-tekst", line, re.IGNORECASE)
+    ]
     assert said, "het privacyrapport zegt niet dat de vrije-tekstkolom 'Verslag' is weggelaten"
     for file, text in output_texts(run.out).items():
         if file.endswith(".csv"):
-            assert "[NAAM]" not in text and not find_names(text, klein), f"{file}: vrije tekst of namen toch in het resultaat"
+            assert "[NAAM]" not in text and not find_names(text, klein), (
+                f"{file}: vrije tekst of namen toch in het resultaat"
+            )

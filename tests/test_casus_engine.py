@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from activering.casus.engine import step_table
 from activering.casus.graph import graph_problems
 from activering.casus.load import CasusError, load_casus_file, parse_casus
-from activering.casus.page import casus_data, casus_markdown, generate_pages
+from activering.casus.page import casus_markdown, generate_pages, write_notebooks
 from activering.casus.profile import variant_match
 from activering.casus.widget import CasusPlayer
 from activering.journal import Journal
@@ -56,7 +57,11 @@ def test_yaml_syntax_error_names_line(tmp_path):
 
 
 def test_missing_feedback_and_extra_field(tmp_path):
-    text = broken(FIXTURE.read_text(encoding="utf-8"), "        feedback: \"TESTFEEDBACK-REGELS", "        feedbak: \"TESTFEEDBACK-REGELS")
+    text = broken(
+        FIXTURE.read_text(encoding="utf-8"),
+        '        feedback: "TESTFEEDBACK-REGELS',
+        '        feedbak: "TESTFEEDBACK-REGELS',
+    )
     with pytest.raises(CasusError) as error:
         parse_casus(text, tmp_path / "test-casus.yml")
     assert "opties.1.feedback" in str(error.value) and "opties.1.feedbak" in str(error.value)
@@ -88,7 +93,11 @@ def test_widget_shows_feedback_and_writes_journal(casus, journal):
     assert player.feedback.value.index("TESTFEEDBACK-BELLEN") < player.feedback.value.index("TESTFEEDBACK-MAATREGEL")
     assert "Van der Aa (2012), §6.5" in player.feedback.value
     [choice] = journal.choices(player.run_id)
-    assert (choice.decision, choice.options, choice.motivation) == ("eerste", ["bellen"], "Ik wil eerst weten wat er speelt.")
+    assert (choice.decision, choice.options, choice.motivation) == (
+        "eerste",
+        ["bellen"],
+        "Ik wil eerst weten wat er speelt.",
+    )
     player.advance()
     assert player.current == "gesprek"
 
@@ -138,8 +147,21 @@ def test_static_page_holds_every_option_feedback_and_debrief(casus, tmp_path):
             assert f"{{cite:t}}`{option.bron.key}`" in text
     assert casus.nabespreking.splitlines()[0] in text
     payload = re.search(r'<script type="application/json" class="casus-data">(.*?)</script>', text).group(1)
-    assert json.loads(payload) == casus_data(casus)
-    generate_pages([casus], tmp_path / "paginas", tmp_path / "notebooks")
+    assert json.loads(payload) == step_table(casus)
+    write_notebooks([casus], tmp_path / "notebooks")
     notebook = json.loads((tmp_path / "notebooks" / "test-casus.ipynb").read_text(encoding="utf-8"))
     assert 'speel("test-casus")' in "".join(notebook["cells"][1]["source"])
-    assert "test-casus" in (tmp_path / "paginas" / "index.md").read_text(encoding="utf-8")
+
+
+def test_generated_folder_holds_only_generated_pages(casus, tmp_path):
+    folder = tmp_path / "gegenereerd"
+    folder.mkdir()
+    (folder / "oude-casus.md").write_text("# Een casus die niet meer bestaat", encoding="utf-8")
+    (folder / "aantekening.txt").write_text("met de hand geschreven", encoding="utf-8")
+    generate_pages([casus], folder)
+    assert sorted(path.name for path in folder.iterdir()) == ["index.md", "test-casus.md"]
+    index = (folder / "index.md").read_text(encoding="utf-8")
+    assert index.startswith("% Gegenereerd") and "test-casus" in index
+    assert (
+        (folder / "test-casus.md").read_text(encoding="utf-8").startswith("% Gegenereerd uit casussen/test-casus.yml")
+    )

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from activering.casus.engine import step_table
 from activering.casus.load import casus_paths, load_casus_file
-from activering.casus.page import casus_data
+from activering.casus.page import GENERATED_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -18,21 +19,20 @@ def first_casus():
 
 def test_a_reader_plays_a_casus_to_the_end(book_server, browser):
     casus = first_casus()
-    data = casus_data(casus)
+    data = step_table(casus)
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-    page.goto(f"{book_server}/casussen/paginas/{casus.slug}.html", wait_until="networkidle")
+    page.goto(f"{book_server}/{GENERATED_DIR}/{casus.slug}.html", wait_until="networkidle")
     player = page.locator(".casus-speler")
     assert page.locator(".casus-statisch").is_hidden()
     steps = 0
     while player.locator("fieldset").count():
-        decision_id = page.locator(".casus-speler input, .casus-speler textarea").first.get_attribute("id")
-        decision = next(d for d in data["beslissingen"] if f"-{d['id']}" in decision_id)
+        decision = data["beslissingen"][player.locator("fieldset").get_attribute("data-beslissing")]
         if decision["opties"]:
             page.locator(".casus-speler input").first.check()
         if decision["motivatie"]:
             page.locator(".casus-speler textarea").fill("Ik kies dit omdat het past bij wat de klant nodig heeft.")
         page.get_by_role("button", name="Bevestig keuze").click()
-        expected = decision["opties"][0]["feedback"] if decision["opties"] else decision["modelantwoord"]
+        expected = decision["opties"][0]["feedback"] if decision["opties"] else decision["modelantwoord"]["tekst"]
         assert expected in player.locator(".casus-feedback").inner_text()
         page.locator(".casus-speler button", has_text="Volgende").or_(
             page.locator(".casus-speler button", has_text="Naar de nabespreking")
@@ -49,7 +49,7 @@ def test_without_scripts_every_option_and_feedback_is_readable(book_server, brow
     casus = first_casus()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{book_server}/casussen/paginas/{casus.slug}.html")
+    page.goto(f"{book_server}/{GENERATED_DIR}/{casus.slug}.html")
     text = page.locator("main").inner_text()
     for decision in casus.beslissingen:
         for option in decision.opties:
@@ -61,14 +61,25 @@ def test_without_scripts_every_option_and_feedback_is_readable(book_server, brow
 
 
 def test_casus_index_lists_every_casus(built_book):
-    index = (built_book / "casussen" / "paginas" / "index.html").read_text(encoding="utf-8")
+    index = (built_book / GENERATED_DIR / "index.html").read_text(encoding="utf-8")
     for path in casus_paths():
         assert f"{path.stem}.html" in index
     payload = json.loads(
-        (built_book / "casussen" / "paginas" / f"{casus_paths()[0].stem}.html")
+        (built_book / GENERATED_DIR / f"{casus_paths()[0].stem}.html")
         .read_text(encoding="utf-8")
         .split('class="casus-data">')[1]
         .split("</script>")[0]
         .replace("<\\/", "</")
     )
     assert payload["slug"] == casus_paths()[0].stem
+
+
+def test_every_module_page_lists_its_casussen(built_book):
+    """The `casussen` directive renders each module's list at build time, from casussen/*.yml."""
+    casussen = [load_casus_file(path) for path in casus_paths()]
+    for module in sorted({casus.module for casus in casussen}):
+        page = (built_book / "modules" / module / "index.html").read_text(encoding="utf-8")
+        listed = page.split('class="casus-lijst')[1].split("</div>")[0]
+        for casus in casussen:
+            link = f"{GENERATED_DIR}/{casus.slug}.html"
+            assert (link in listed) == (casus.module == module), (module, casus.slug)

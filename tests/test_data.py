@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from activering.cli import app as root_app
-from activering.data import DataFileError, generate, load_all, load_codebook, load_table, write_dataset
-from activering.data.generate import VARIANTS, generate_with_params
+from activering.data import DataFileError, load_all, load_codebook, load_table
+from activering.data.generate import VARIANTS, generate, generate_with_params, write_dataset
 from activering.data.loader import DEFAULT_DATA_DIR
 from activering.data.schema import pandas_dtype
 
@@ -117,6 +117,15 @@ def test_fictional_gemeenten_one_per_variant(shipped):
     assert sorted(gemeenten["variant"].astype(str)) == sorted(VARIANTS)
     real_cities = {"amsterdam", "rotterdam", "den haag", "'s-gravenhage"}
     assert not {g.lower() for g in gemeenten["gemeente"].astype(str)} & real_cities
+
+
+def test_variants_are_the_vocabulary_in_its_order():
+    """The generator draws per variant in this order: the order is part of the shipped data."""
+    from activering.vocabulary import Variant
+
+    assert VARIANTS == ("interventionist", "regisseur", "administrateur") == tuple(Variant)
+    assert all(type(variant) is str for variant in VARIANTS)  # plain strings in the CSV files
+    assert set(CB.table("gemeenten").column("variant").allowed) == set(VARIANTS)
 
 
 # --- consistency between tables ------------------------------------------------------------
@@ -247,12 +256,16 @@ def test_sanctions_per_klantmanager_year_match_calibration(large, exposure):
 def _sanction_dispersion(tables: dict[str, pd.DataFrame]) -> float:
     """Chi-square per degree of freedom of sanctions per klantmanager against 'same chance for every
     client of the gemeente' (about 1 when only chance differs, far above 1 when klantmanagers differ)."""
-    clients = tables["clients"].assign(gemeente=lambda c: c["gemeente"].astype(str), km_id=lambda c: c["km_id"].astype(str))
+    clients = tables["clients"].assign(
+        gemeente=lambda c: c["gemeente"].astype(str), km_id=lambda c: c["km_id"].astype(str)
+    )
     clients = clients[clients["trede"].astype(int) >= 2]
     counts = tables["sancties"]["client_id"].astype(str).value_counts()
     per_km = clients.assign(n=clients["client_id"].astype(str).map(counts).fillna(0)).groupby(["gemeente", "km_id"])
     per_km = per_km.agg(observed=("n", "sum"), clients=("n", "size")).reset_index()
-    rate = per_km.groupby("gemeente")["observed"].transform("sum") / per_km.groupby("gemeente")["clients"].transform("sum")
+    rate = per_km.groupby("gemeente")["observed"].transform("sum") / per_km.groupby("gemeente")["clients"].transform(
+        "sum"
+    )
     expected = rate * per_km["clients"]
     used = expected > 0
     chi2 = (((per_km["observed"] - expected) ** 2) / expected)[used].sum()
@@ -263,8 +276,10 @@ def test_klantmanagers_differ_in_sanctioning_only_when_the_codebook_says_so():
     """Klantmanagergebonden differentiatie (sanctie_neiging_spreiding_km): over-dispersion, gone at sigma 0."""
     with_tendency = _sanction_dispersion(generate(LARGE_N, 11))
     codebook = load_codebook()
-    calibration = [entry.model_copy(update={"value": 0.0}) if entry.parameter == "sanctie_neiging_spreiding_km" else entry
-                   for entry in codebook.calibration]
+    calibration = [
+        entry.model_copy(update={"value": 0.0}) if entry.parameter == "sanctie_neiging_spreiding_km" else entry
+        for entry in codebook.calibration
+    ]
     codebook = codebook.model_copy(update={"calibration": calibration})
     without = _sanction_dispersion(generate(LARGE_N, 11, codebook))
     assert 0.7 < without < 1.4, without  # chance alone: about 1 (sd about 0.1 with ~300 klantmanagers)
@@ -389,9 +404,11 @@ def test_loader_rejects_duplicate_key(broken_dir):
 def test_loader_rejects_broken_foreign_key(broken_dir):
     path = broken_dir / "uitstroom.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = "SYN-999999" + lines[1][len("SYN-000000"):]
+    lines[1] = "SYN-999999" + lines[1][len("SYN-000000") :]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"uitstroom\.csv, kolom 'client_id', regel 2: verwijzing 'SYN-999999'.*clients\.csv"):
+    with pytest.raises(
+        DataFileError, match=r"uitstroom\.csv, kolom 'client_id', regel 2: verwijzing 'SYN-999999'.*clients\.csv"
+    ):
         load_table("uitstroom", broken_dir)
 
 
@@ -443,8 +460,13 @@ def _set_column(path: Path, column: str, values: list[str]) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
-def _manifest(folder: Path, *, missing: dict[str, list[str]] | None = None, precision: dict | None = None,
-              absent_tables: tuple[str, ...] = ()) -> None:
+def _manifest(
+    folder: Path,
+    *,
+    missing: dict[str, list[str]] | None = None,
+    precision: dict | None = None,
+    absent_tables: tuple[str, ...] = (),
+) -> None:
     tables = {}
     for table in CB.tables:
         columns = {}
@@ -474,7 +496,10 @@ def real_dir(broken_dir) -> Path:
 
 def test_strict_loader_still_rejects_generalised_values(real_dir):
     (real_dir / beschikbaarheid.MANIFEST_NAME).unlink()  # the synthetic course data stay strict
-    with pytest.raises(DataFileError, match=r"clients\.csv, kolom '(leeftijdsklasse|geslacht|trede|startdatum|uitkeringsduur_maanden|regio)'"):
+    with pytest.raises(
+        DataFileError,
+        match=r"clients\.csv, kolom '(leeftijdsklasse|geslacht|trede|startdatum|uitkeringsduur_maanden|regio)'",
+    ):
         load_table("clients", real_dir)
 
 
@@ -484,7 +509,9 @@ def test_real_data_accept_bands_suppression_and_own_categories(real_dir):
     age = clients["leeftijdsklasse"]
     order = list(age.cat.categories)
     assert age.cat.ordered and order[0] == "<18" and order[-1] == "*"
-    assert order.index("55-64") < order.index("65+") and order.index("18-26") < order.index("18-34") < order.index("27-34")
+    assert order.index("55-64") < order.index("65+") and order.index("18-26") < order.index("18-34") < order.index(
+        "27-34"
+    )
     assert age.isna().sum() == sum(1 for i in range(n) if i % 8 == 6)  # only the empty values are unknown
     assert set(clients["geslacht"].dropna()) == {"X", "man", "O", "onbekend", "*", "vrouw"}
     trede = clients["trede"]
@@ -503,7 +530,9 @@ def test_real_data_accept_bands_suppression_and_own_categories(real_dir):
 
 def test_real_data_still_reject_what_is_not_a_value(real_dir):
     _set_column(real_dir / "contactmomenten.csv", "datum", ["2010-03", "gisteren"])
-    with pytest.raises(DataFileError, match=r"contactmomenten\.csv, kolom 'datum', regel 3: geen geldige datum.*'gisteren'"):
+    with pytest.raises(
+        DataFileError, match=r"contactmomenten\.csv, kolom 'datum', regel 3: geen geldige datum.*'gisteren'"
+    ):
         load_table("contactmomenten", real_dir)
     _set_column(real_dir / "contactmomenten.csv", "datum", ["2010-03"])
     _set_column(real_dir / "contactmomenten.csv", "contact_id", ["*"])  # a key must stay a key
@@ -511,16 +540,19 @@ def test_real_data_still_reject_what_is_not_a_value(real_dir):
         load_table("contactmomenten", real_dir)
 
 
-@pytest.mark.parametrize(("values", "dtype", "expected"), [
-    (["2025-03-14", "2025-01-02"], "date", "dag"),
-    (["2025-03-14", "2025-03", "*"], "date", "maand"),
-    (["2025-K1", "2025-03"], "date", "kwartaal"),
-    (["2025", "2025-K1", ""], "date", "jaar"),
-    (["*", ""], "category", "weggelaten"),
-    (["1200.50", "*"], "float", None),
-    (["1000-1249", "1500+"], "float", "klasse"),
-    (["1", "6"], "integer", None),
-])
+@pytest.mark.parametrize(
+    ("values", "dtype", "expected"),
+    [
+        (["2025-03-14", "2025-01-02"], "date", "dag"),
+        (["2025-03-14", "2025-03", "*"], "date", "maand"),
+        (["2025-K1", "2025-03"], "date", "kwartaal"),
+        (["2025", "2025-K1", ""], "date", "jaar"),
+        (["*", ""], "category", "weggelaten"),
+        (["1200.50", "*"], "float", None),
+        (["1000-1249", "1500+"], "float", "klasse"),
+        (["1", "6"], "integer", None),
+    ],
+)
 def test_precision_of_a_column(values, dtype, expected):
     assert beschikbaarheid.precision_of(dtype, values) == expected
 
@@ -528,8 +560,12 @@ def test_precision_of_a_column(values, dtype, expected):
 def test_beschikbaar_names_what_is_missing(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ACTIVERING_DATA_DIR", str(tmp_path))
     assert beschikbaarheid.missing("clients.trede", "sancties") == []  # no manifest: complete data
-    _manifest(tmp_path, missing={"clients": ["trede"], "contactmomenten": ["km_id"]}, absent_tables=("sancties",),
-              precision={("contactmomenten", "datum"): "maand", ("clients", "geslacht"): "weggelaten"})
+    _manifest(
+        tmp_path,
+        missing={"clients": ["trede"], "contactmomenten": ["km_id"]},
+        absent_tables=("sancties",),
+        precision={("contactmomenten", "datum"): "maand", ("clients", "geslacht"): "weggelaten"},
+    )
     assert beschikbaarheid.heeft("clients.gemeente", "contactmomenten.datum")
     assert beschikbaarheid.heeft("contactmomenten.datum", precisie="maand")
     assert not beschikbaarheid.heeft("contactmomenten.datum", precisie="dag")
@@ -537,8 +573,10 @@ def test_beschikbaar_names_what_is_missing(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out.strip() == "Deze grafiek heeft de kolom trede nodig; die zit niet in jouw data."
     problems = beschikbaarheid.missing("sancties", "clients.trede", "contactmomenten.km_id")
     text = beschikbaarheid.message(problems, "Deze vraag")
-    assert text == ("Deze vraag heeft de tabel sancties en de kolommen trede en km_id in contactmomenten nodig; "
-                    "die zitten niet in jouw data.")
+    assert text == (
+        "Deze vraag heeft de tabel sancties en de kolommen trede en km_id in contactmomenten nodig; "
+        "die zitten niet in jouw data."
+    )
     coarse = beschikbaarheid.message(beschikbaarheid.missing("contactmomenten.datum", precisie="dag"), precisie="dag")
     assert "per dag" in coarse and "alleen per maand" in coarse and "niet in jouw data" in coarse
     assert "weggelaten" in beschikbaarheid.message(beschikbaarheid.missing("clients.geslacht"))

@@ -67,7 +67,9 @@ def make_export(folder: Path, n: int = 360, seed: int = 11) -> dict[str, Path]:
     last = ["de Vries", "Jansen", "Bakker", "Yilmaz", "el Amrani", "Visser", "Smit", "Meijer"]
     managers = [f"KM{i:02d}" for i in range(1, 7)]
     households = ["Alleenstaand", "Eenoudergezin", "Samenwonend", "Gezin met kinderen"]
-    lines = ["Klantnr;BSN;Naam;Geb.datum;Geslacht;Postcode;Trede;Huishoudtype;Start uitkering;Uitkering (EUR);Klantmanager"]
+    lines = [
+        "Klantnr;BSN;Naam;Geb.datum;Geslacht;Postcode;Trede;Huishoudtype;Start uitkering;Uitkering (EUR);Klantmanager"
+    ]
     numbers = []
     for i in range(n):
         number = 200000 + 13 * i
@@ -78,8 +80,10 @@ def make_export(folder: Path, n: int = 360, seed: int = 11) -> dict[str, Path]:
         trede = rng.choice([1, 2, 2, 3, 3, 4, 4, 5, 6])
         start = f"{rng.randint(1, 28):02d}-{rng.randint(1, 12):02d}-{rng.randint(2012, 2024)}"
         amount = f"{rng.randint(900, 1600)},{rng.randint(0, 99):02d}"
-        lines.append(f"{number};{_bsn(rng)};{rng.choice(first)} {rng.choice(last)};{born};{gender};{postcode};{trede};"
-                     f"{rng.choice(households)};{start};{amount};{rng.choice(managers)}")
+        lines.append(
+            f"{number};{_bsn(rng)};{rng.choice(first)} {rng.choice(last)};{born};{gender};{postcode};{trede};"
+            f"{rng.choice(households)};{start};{amount};{rng.choice(managers)}"
+        )
     clients = folder / "klanten.csv"
     clients.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     lines = ["Klantnr;Datum contact;Soort contact;Verslag"]
@@ -115,7 +119,10 @@ def docent_mapping(folder: Path) -> dict:
         "km_id": "Klantmanager",
         "leeftijdsklasse": "Geb.datum",
         "geslacht": {"kolom": "Geslacht", "waarden": {"M": "man", "V": "vrouw"}},
-        "huishouden": {"kolom": "Huishoudtype", "waarden": {"Alleenstaand": "alleenstaand", "Eenoudergezin": "alleenstaande_ouder"}},
+        "huishouden": {
+            "kolom": "Huishoudtype",
+            "waarden": {"Alleenstaand": "alleenstaand", "Eenoudergezin": "alleenstaande_ouder"},
+        },
         "regio": "Postcode",
         "trede": "Trede",
         "startdatum": "Start uitkering",
@@ -124,14 +131,19 @@ def docent_mapping(folder: Path) -> dict:
         "contact_id": {"volgnummer": True},
         "client_id": "Klantnr",
         "datum": "Datum contact",
-        "soort": {"kolom": "Soort contact", "waarden": {"Gesprek": "gesprek", "Telefonisch": "telefoon", "E-mail": "email"}},
+        "soort": {
+            "kolom": "Soort contact",
+            "waarden": {"Gesprek": "gesprek", "Telefonisch": "telefoon", "E-mail": "email"},
+        },
     }
     sanction_columns = {
         "sanctie_id": {"volgnummer": True},
         "client_id": "Klantnr",
         "datum": "Datum besluit",
-        "categorie": {"kolom": "Gedraging", "waarden": {"Niet verschenen": "niet_verschenen",
-                                                        "Onvoldoende meegewerkt": "onvoldoende_meewerken"}},
+        "categorie": {
+            "kolom": "Gedraging",
+            "waarden": {"Niet verschenen": "niet_verschenen", "Onvoldoende meegewerkt": "onvoldoende_meewerken"},
+        },
         "hoogte_pct": "Korting %",
     }
     sanctions = _header(folder / "maatregelen.csv")
@@ -140,11 +152,13 @@ def docent_mapping(folder: Path) -> dict:
             source = spec if isinstance(spec, str) else spec.get("kolom")
             if source is not None and source not in header:
                 del columns[name]  # the anonymiser removed it: leave it unmapped
-    return {"tabellen": {
-        "clients": {"bestand": "klanten.csv", "kolommen": client_columns},
-        "contactmomenten": {"bestand": "contacten.csv", "kolommen": contact_columns},
-        "sancties": {"bestand": "maatregelen.csv", "kolommen": sanction_columns},
-    }}
+    return {
+        "tabellen": {
+            "clients": {"bestand": "klanten.csv", "kolommen": client_columns},
+            "contactmomenten": {"bestand": "contacten.csv", "kolommen": contact_columns},
+            "sancties": {"bestand": "maatregelen.csv", "kolommen": sanction_columns},
+        }
+    }
 
 
 def _header(path: Path) -> list[str]:
@@ -159,8 +173,9 @@ def _column(path: Path, name: str) -> list[str]:
 
 def _execute(notebook, folder: Path) -> tuple[list[str], list[str]]:
     """Run a notebook; (errors, 'niet in jouw data' texts) from its outputs."""
-    client = NotebookClient(notebook, timeout=180, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(
+        notebook, timeout=180, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
+    )
     client.execute()
     errors, notes = [], []
     for cell in notebook.cells:
@@ -191,8 +206,11 @@ def test_course_runs_on_an_anonymised_export(tmp_path, own_pointer):
     export = make_export(tmp_path / "export")
     out = tmp_path / "geanonimiseerd"
     runner = CliRunner()
-    result = runner.invoke(app, ["anonimiseer", *(str(path) for path in export.values()), "--uit", str(out)],
-                           env={"ACTIVERING_SLEUTEL": secrets.token_hex(32)})
+    result = runner.invoke(
+        app,
+        ["anonimiseer", *(str(path) for path in export.values()), "--uit", str(out)],
+        env={"ACTIVERING_SLEUTEL": secrets.token_hex(32)},
+    )
     assert result.exit_code == 0, result.output
 
     # Without a koppeling the command writes a template and stops with one Dutch line.

@@ -28,8 +28,10 @@ SAMPLE = ROOT / "tests" / "fixtures" / "anonimisering" / "namen_steekproef.yml"
 ONSETS = ["b", "d", "g", "k", "m", "n", "r", "s", "t", "v", "z", "y", "ş", "ç", "ğ", "ł", "ś", "ž", "h", "l"]
 VOWELS = ["a", "e", "i", "o", "u", "ı", "ö", "ü", "é", "aa", "ee", "oe", "ij"]
 CODAS = ["", "n", "r", "k", "l", "m", "s", "t", "z", "ć"]
-FILLER = ("gesprek over werk en scholing afspraak gemaakt klant belt terug volgende week wil graag het bos "
-          "in de visser bakker koster groen jong post ben kok roos koning boer smit mulder").split()
+FILLER = (
+    "gesprek over werk en scholing afspraak gemaakt klant belt terug volgende week wil graag het bos "
+    "in de visser bakker koster groen jong post ben kok roos koning boer smit mulder"
+).split()
 TITLES = ["mevrouw", "meneer", "dhr.", "mw.", "collega", "partner", "zoon", "dochter"]
 
 
@@ -102,8 +104,9 @@ def generated_notes(seed: int, n: int) -> tuple[list[str], list[str]]:
         a, b = rng.sample(names, 2)
         template = rng.choice(POSITIONS)
         filler = " ".join(rng.choice(FILLER) for _ in range(rng.randint(0, 6)))
-        note = template.format(n=spellings(a, rng), m=spellings(b, rng), N=spellings(a, rng).upper(),
-                               title=rng.choice(TITLES))
+        note = template.format(
+            n=spellings(a, rng), m=spellings(b, rng), N=spellings(a, rng).upper(), title=rng.choice(TITLES)
+        )
         notes.append(f"{filler} {note}".strip() if rng.random() < 0.5 else note)
     return notes, names
 
@@ -131,8 +134,13 @@ def test_full_names_and_tussenvoegsels_from_columns():
     rng = random.Random(5)
     first, last = made_up_name(rng), made_up_name(rng)
     index = NameIndex.from_values([f"{first[0]}. van der {last}", first, "de", "van der", f"{first}-de {last}"])
-    for note in (f"Gesprek met {first[0]}. van der {last} vandaag.", f"Mevrouw Van der {last} belde.",
-                 f"Met {first} van der {last} besproken.", f"{first}-de {last} komt.", f"{last.upper()}'s zoon"):
+    for note in (
+        f"Gesprek met {first[0]}. van der {last} vandaag.",
+        f"Mevrouw Van der {last} belde.",
+        f"Met {first} van der {last} besproken.",
+        f"{first}-de {last} komt.",
+        f"{last.upper()}'s zoon",
+    ):
         result = scrub_names(pa.array([note]), index, use_deduce=False).to_pylist()[0]
         assert not survives(first, result) and not survives(last, result), (note, result)
         assert not re.search(r"\b(?:[Vv]an der|de)\s*\[NAAM\]", result), result
@@ -143,21 +151,43 @@ def test_full_names_and_tussenvoegsels_from_columns():
 
 
 def test_names_that_are_words_stay_words():
-    index = NameIndex.from_values(["Bos", "Visser", "Koster", "Bakker", "Wil", "Ben", "Roos", "Groen", "de Jong", "Kok"])
+    index = NameIndex.from_values(
+        ["Bos", "Visser", "Koster", "Bakker", "Wil", "Ben", "Roos", "Groen", "de Jong", "Kok"]
+    )
     rng = random.Random(11)
     notes = [" ".join(rng.choice(FILLER) for _ in range(rng.randint(3, 12))) + "." for _ in range(200)]
     notes = [n[0].upper() + n[1:] if rng.random() < 0.5 else n for n in notes]
-    notes += ["Klant wil graag in het bos werken.", "Hij is visser geweest.", "De koster van de kerk zoekt hulp.",
-              "Ik ben blij, hij wil kok worden.", "Mevrouw wil graag werken."]
+    notes += [
+        "Klant wil graag in het bos werken.",
+        "Hij is visser geweest.",
+        "De koster van de kerk zoekt hulp.",
+        "Ik ben blij, hij wil kok worden.",
+        "Mevrouw wil graag werken.",
+    ]
     out = scrub_names(pa.array(notes), index, use_deduce=False).to_pylist()
     changed = [(a, b) for a, b in zip(notes, out) if a != b]
     # Only a sentence-initial noun such as "Bos …" or "Koster …" may be read as a name.
     for before, after in changed:
-        assert after.startswith("[NAAM]") and before.split()[0].lower() in {"bos", "visser", "koster", "bakker",
-                                                                             "roos", "kok", "koning", "boer",
-                                                                             "smit", "mulder"}, (before, after)
-    named = ["Gesprek met mevrouw Bos.", "Collega Visser neemt het over.", "Contactpersoon: Ingrid Koster.",
-             "Wil Bakker komt morgen.", "Met mevrouw De Jong gebeld.", "MEVROUW BOS BELDE."]
+        assert after.startswith("[NAAM]") and before.split()[0].lower() in {
+            "bos",
+            "visser",
+            "koster",
+            "bakker",
+            "roos",
+            "kok",
+            "koning",
+            "boer",
+            "smit",
+            "mulder",
+        }, (before, after)
+    named = [
+        "Gesprek met mevrouw Bos.",
+        "Collega Visser neemt het over.",
+        "Contactpersoon: Ingrid Koster.",
+        "Wil Bakker komt morgen.",
+        "Met mevrouw De Jong gebeld.",
+        "MEVROUW BOS BELDE.",
+    ]
     out = scrub_names(pa.array(named), index, use_deduce=False).to_pylist()
     for before, after in zip(named, out):
         for word in ("Bos", "Visser", "Koster", "Bakker", "Jong", "Wil"):
@@ -208,12 +238,16 @@ def test_placeholders_from_redact_array_survive(deduce_ready):
     notes = []
     for _ in range(150):
         a, b = rng.sample(names, 2)
-        notes.append(rng.choice([
-            f"Mevrouw {a} heeft BSN 111222333 en mail {fold(a)}.{fold(b)}@example.nl; ook {b} belde.",
-            f"{a}[NAAM] {b} tel 06-12345678, [BSN]{a} Jan Jansen woont in Utrecht.",
-            f"[NAAM]-{a} en dhr. {b}: rekening NL91ABNA0417164300, postcode 3511 AB.",
-            f"Contact met {b} van der {a} ([NAAM]), geboren 03-04-1988 in Amsterdam.",
-        ]))
+        notes.append(
+            rng.choice(
+                [
+                    f"Mevrouw {a} heeft BSN 111222333 en mail {fold(a)}.{fold(b)}@example.nl; ook {b} belde.",
+                    f"{a}[NAAM] {b} tel 06-12345678, [BSN]{a} Jan Jansen woont in Utrecht.",
+                    f"[NAAM]-{a} en dhr. {b}: rekening NL91ABNA0417164300, postcode 3511 AB.",
+                    f"Contact met {b} van der {a} ([NAAM]), geboren 03-04-1988 in Amsterdam.",
+                ]
+            )
+        )
     redacted = redact_array(pa.array(notes, type=pa.large_string()))
     before = redacted.to_pylist()
     counts: dict[str, int] = {}
@@ -256,8 +290,9 @@ def test_counts_are_replacements_not_rows():
     rng.shuffle(notes)
     counts: dict[str, int] = {"naam_export": 0}
     calls: list[int] = []
-    out = scrub_names(pa.array(notes), NameIndex.from_values(names), use_deduce=False, counts=counts,
-                      progress=calls.append)
+    out = scrub_names(
+        pa.array(notes), NameIndex.from_values(names), use_deduce=False, counts=counts, progress=calls.append
+    )
     assert counts["naam_export"] == expected == sum(t.count("[NAAM]") for t in out.to_pylist())
     assert sum(calls) == len(notes)
 
@@ -283,8 +318,12 @@ def test_pool_gives_the_same_result_as_one_process(deduce_ready):
 
 def test_deduce_does_not_take_over_logging(deduce_ready):
     root = logging.getLogger()
-    assert not any(getattr(h, "stream", None) is not None and h.stream.__class__.__name__ == "TextIOWrapper"
-                   and getattr(h.stream, "name", "") == "<stdout>" for h in root.handlers)
+    assert not any(
+        getattr(h, "stream", None) is not None
+        and h.stream.__class__.__name__ == "TextIOWrapper"
+        and getattr(h.stream, "name", "") == "<stdout>"
+        for h in root.handlers
+    )
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -293,7 +332,9 @@ def test_email_with_non_ascii_letters(seed):
     letters = "abcdeéèëöüçşğıłńžáàíóúñ"
     rows = []
     for _ in range(60):
-        local = ".".join("".join(rng.choice(letters) for _ in range(rng.randint(2, 8))) for _ in range(rng.randint(1, 3)))
+        local = ".".join(
+            "".join(rng.choice(letters) for _ in range(rng.randint(2, 8))) for _ in range(rng.randint(1, 3))
+        )
         domain = "".join(rng.choice("abcdefghklmnoprstuvwz") for _ in range(rng.randint(3, 9)))
         before, after = rng.choice(["Mail naar ", "", "(", "adres: "]), rng.choice([" graag", "", ").", ", tel volgt"])
         rows.append((before, f"{local}@{domain}.{rng.choice(['nl', 'com', 'org'])}", after))

@@ -24,6 +24,9 @@ FIXTURE = REPO_ROOT / "tests" / "fixtures" / "grading"
 sys.path.insert(0, str(FIXTURE))
 import synthetic  # noqa: E402
 
+# Every test here grades with nbgrader in the sandbox (module fixtures start kernels): not for the fast suite.
+pytestmark = pytest.mark.slow
+
 ASSIGNMENT = "oefening"
 HIDDEN_MARKERS = ["('C', 4)", "BEGIN HIDDEN", "aantal_per_trede([])"]
 SOLUTION_MARKERS = ["telling[trede] = telling.get(trede, 0) + 1", "BEGIN SOLUTION"]
@@ -78,8 +81,10 @@ def graded(released, tmp_path_factory):
     work = tmp_path_factory.mktemp("lms")
     roster = brightspace_zip(course, work / "staging", work / "export.zip")
     klaslijst = work / "klaslijst.csv"
-    klaslijst.write_text("studentnummer;naam;lms_id\n" + "".join(f"{sid};Naam {sid};{uid}\n" for uid, sid in roster.items()),
-                         encoding="utf-8-sig")
+    klaslijst.write_text(
+        "studentnummer;naam;lms_id\n" + "".join(f"{sid};Naam {sid};{uid}\n" for uid, sid in roster.items()),
+        encoding="utf-8-sig",
+    )
     collected = verzamel(ASSIGNMENT, work / "export.zip", course, klaslijst=klaslijst)
     run = nakijken(ASSIGNMENT, course, workers=2)
     return course, collected, run
@@ -110,7 +115,9 @@ def test_scan_catches_a_leaking_release(released, tmp_path):
     leaked = copy.folder("release") / ASSIGNMENT
     leaked.mkdir(parents=True)
     nb = json.loads((course.folder("release") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
-    nb["cells"][3]["source"] = "def aantal_per_trede(caseload):\n    telling = {}\n    for _klant, trede in caseload:\n        telling[trede] = telling.get(trede, 0) + 1"
+    nb["cells"][3]["source"] = (
+        "def aantal_per_trede(caseload):\n    telling = {}\n    for _klant, trede in caseload:\n        telling[trede] = telling.get(trede, 0) + 1"
+    )
     (leaked / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(nb))
     problems = scan_release(copy, ASSIGNMENT)
     assert any("oplossingscode" in p for p in problems)
@@ -149,7 +156,9 @@ def test_each_student_scored_with_reason(graded):
 def test_student_code_cannot_read_hidden_tests(graded):
     course, _, run = graded
     nb = json.loads((course.folder("autograded") / "spiekt" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
-    printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout")
+    printed = "".join(
+        "".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout"
+    )
     assert "gevonden: []" in printed, printed
     assert {s.student: s for s in run.graded}["spiekt"].autoscore == 0.0
 
@@ -171,19 +180,35 @@ def test_equal_to_plain_nbgrader_autograde(released, graded, tmp_path):
 
     def scores(db: Path) -> dict:
         with Gradebook(f"sqlite:///{db}") as gb:
-            return {(s.student_id, nb.name, g.name): g.auto_score
-                    for s in gb.assignment_submissions(ASSIGNMENT) for nb in s.notebooks for g in nb.grades}
+            return {
+                (s.student_id, nb.name, g.name): g.auto_score
+                for s in gb.assignment_submissions(ASSIGNMENT)
+                for nb in s.notebooks
+                for g in nb.grades
+            }
 
     def records(db: Path) -> dict:
         """Everything nbgrader stores per graded cell and per submission, not only the score."""
         with Gradebook(f"sqlite:///{db}") as gb:
             out = {}
             for s in gb.assignment_submissions(ASSIGNMENT):
-                out[s.student_id] = (str(s.timestamp), s.extension, [
-                    (nb.name, nb.flagged, nb.late_submission_penalty,
-                     sorted((g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade) for g in nb.grades),
-                     sorted((c.name, c.auto_comment, c.manual_comment) for c in nb.comments))
-                    for nb in s.notebooks])
+                out[s.student_id] = (
+                    str(s.timestamp),
+                    s.extension,
+                    [
+                        (
+                            nb.name,
+                            nb.flagged,
+                            nb.late_submission_penalty,
+                            sorted(
+                                (g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
+                                for g in nb.grades
+                            ),
+                            sorted((c.name, c.auto_comment, c.manual_comment) for c in nb.comments),
+                        )
+                        for nb in s.notebooks
+                    ],
+                )
             return out
 
     ours, theirs = scores(course.db_path), scores(plain / "gradebook.db")
@@ -269,16 +294,20 @@ def test_interrupted_run_resumes(graded):
 def test_feedback_and_grades(graded):
     from activering.grading.feedback_html import feedback
     from activering.grading.grades import cijfers
-    from activering.grading.rubrics import assessments_path, check_rubric
+    from activering.grading.rubrics import apply_assessments, assessments_path, check_rubric
 
     course, _, _ = graded
     assert check_rubric(course, ASSIGNMENT) == []
     sheet = assessments_path(course, ASSIGNMENT)
     sheet.parent.mkdir(parents=True, exist_ok=True)
-    sheet.write_text("student;vraag;criterium;punten;opmerking\n"
-                     "correct;reflectie;Wat de telling laat zien;1;Helder\n"
-                     "correct;reflectie;Grenzen van de cijfers;1;Goed: duur ontbreekt\n"
-                     "gedeeltelijk;reflectie;Wat de telling laat zien;1;\n", encoding="utf-8-sig")
+    sheet.write_text(
+        "student;vraag;criterium;punten;opmerking\n"
+        "correct;reflectie;Wat de telling laat zien;1;Helder\n"
+        "correct;reflectie;Grenzen van de cijfers;1;Goed: duur ontbreekt\n"
+        "gedeeltelijk;reflectie;Wat de telling laat zien;1;\n",
+        encoding="utf-8-sig",
+    )
+    assert apply_assessments(course, ASSIGNMENT) == 2  # the docent step ``beoordelingen``
     pages = feedback(ASSIGNMENT, course)
     page = pages["correct"].read_text()
     assert "5 van 5 punten" in page and "Grenzen van de cijfers" in page and "Goed: duur ontbreekt" in page
@@ -370,6 +399,7 @@ def test_hard_time_limit_kills_one_student_and_grades_the_rest(tmp_path):
 
 # --------------------------------------------------------------------------- issue 15: reasons, orphans, locks
 
+
 def _fresh_course(root: Path) -> Course:
     from activering.grading.release import vrijgeven
 
@@ -398,8 +428,16 @@ def test_nested_folder_and_zip_get_a_dutch_reason(tmp_path):
     run = nakijken(ASSIGNMENT, course, workers=2)
     by = {s.student: s for s in run.graded}
     assert by["goed"].autoscore == 3.0
-    assert by["genest"].status == "mislukt" and "submap" in by["genest"].reden and "map/oefening.ipynb" in by["genest"].reden
-    assert by["ingepakt"].status == "mislukt" and "ingepakt" in by["ingepakt"].reden and "oefening.zip" in by["ingepakt"].reden
+    assert (
+        by["genest"].status == "mislukt"
+        and "submap" in by["genest"].reden
+        and "map/oefening.ipynb" in by["genest"].reden
+    )
+    assert (
+        by["ingepakt"].status == "mislukt"
+        and "ingepakt" in by["ingepakt"].reden
+        and "oefening.zip" in by["ingepakt"].reden
+    )
     internal = ["/tmp", str(tmp_path), "NbGrader", "Exception", "Traceback", "activering-nakijken", "No notebooks"]
     pages = feedback(ASSIGNMENT, course)
     grades = cijfers(course)
@@ -473,8 +511,18 @@ def test_kill_9_second_run_lock_orphans_and_rerun(tmp_path):
         nb = nbformat.read(str(path), as_version=4)
         synthetic._by_id(nb, "antwoord_telling").source += "\nimport time\ntime.sleep(3)"
         nbformat.write(nb, str(path))
-    cli = [str(Path(sys.executable).with_name("activering")), "docent", "nakijken", ASSIGNMENT, "-j", "2",
-           "--cursus", str(course.course_dir), "--instellingen", str(course.grading_dir)]
+    cli = [
+        str(Path(sys.executable).with_name("activering")),
+        "docent",
+        "nakijken",
+        ASSIGNMENT,
+        "-j",
+        "2",
+        "--cursus",
+        str(course.course_dir),
+        "--instellingen",
+        str(course.grading_dir),
+    ]
     log = (tmp_path / "eerste.log").open("w")
     first = subprocess.Popen(cli, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -29,6 +29,9 @@ FIXTURE = REPO_ROOT / "tests" / "fixtures" / "grading"
 sys.path.insert(0, str(FIXTURE))
 import synthetic  # noqa: E402
 
+# Hostile submissions graded in the sandbox (module fixtures start kernels): not for the fast suite.
+pytestmark = pytest.mark.slow
+
 ASSIGNMENT = "oefening"
 SECRET = "VERBORGEN-WAARDE-X7Q"
 HIDDEN_TEXT = ["('C', 4)", "BEGIN HIDDEN", "aantal_per_trede([])", "(('A', 2)", SECRET, "_geheim_verborgen"]
@@ -51,22 +54,37 @@ def _add_secret(source_nb: Path) -> None:
     nb = nbformat.read(str(source_nb), as_version=4)
     cell = synthetic._by_id(nb, "test_telling")
     answer = nbformat.v4.new_code_cell("### BEGIN SOLUTION\nextra = 1\n### END SOLUTION\nextra")
-    answer.metadata["nbgrader"] = {"grade": False, "grade_id": synthetic.AFTER_TEST, "locked": False,
-                                   "schema_version": 3, "solution": True}
+    answer.metadata["nbgrader"] = {
+        "grade": False,
+        "grade_id": synthetic.AFTER_TEST,
+        "locked": False,
+        "schema_version": 3,
+        "solution": True,
+        "task": False,
+    }
     visible = nbformat.v4.new_code_cell('assert extra == 1, "extra moet 1 zijn"')
-    visible.metadata["nbgrader"] = {"grade": True, "grade_id": "test_zichtbaar", "locked": True, "points": 1,
-                                    "schema_version": 3, "solution": False}
+    visible.metadata["nbgrader"] = {
+        "grade": True,
+        "grade_id": "test_zichtbaar",
+        "locked": True,
+        "points": 1,
+        "schema_version": 3,
+        "solution": False,
+        "task": False,
+    }
     nb.cells.insert(nb.cells.index(cell) + 1, answer)
     nb.cells.insert(nb.cells.index(answer) + 1, visible)
     cell.source = cell.source.replace(
-        "### BEGIN HIDDEN TESTS\n",
-        "### BEGIN HIDDEN TESTS\n_geheim_verborgen = 'VERBORGEN-' + 'WAARDE-' + 'X7Q'\n")
+        "### BEGIN HIDDEN TESTS\n", "### BEGIN HIDDEN TESTS\n_geheim_verborgen = 'VERBORGEN-' + 'WAARDE-' + 'X7Q'\n"
+    )
     assert "_geheim_verborgen" in cell.source
     nbformat.write(nb, str(source_nb))
 
 
 # Other hostile kinds: code for the answer cell (the answer itself stays correct, so they score 3).
-NETWORK = synthetic.CORRECT + '''
+NETWORK = (
+    synthetic.CORRECT
+    + """
 import socket, urllib.request
 pogingen = []
 for adres in [("127.0.0.1", {port}), ("localhost", {port})]:
@@ -76,18 +94,24 @@ for adres in [("127.0.0.1", {port}), ("localhost", {port})]:
     except OSError as exc:
         pogingen.append(type(exc).__name__)
 print("netwerk:", pogingen)
-'''
+"""
+)
 
-OTHERS = synthetic.CORRECT + '''
+OTHERS = (
+    synthetic.CORRECT
+    + """
 import glob, os
 buit = []
 for patroon in ["../*/*.ipynb", "../../*/*/*.ipynb", "/tmp/**/*.ipynb", "/tmp/**/*.db", "/proc/*/cwd/*.ipynb",
                 "/proc/*/root/tmp/**/*.ipynb", "/proc/*/root/tmp/**/*.db", "/proc/*/root/{course}/**/*.ipynb"]:
     buit += [p for p in glob.glob(patroon, recursive=True)[:50] if os.path.isfile(p)]
 print("buit:", buit)
-'''
+"""
+)
 
-ESCAPE = synthetic.CORRECT + '''
+ESCAPE = (
+    synthetic.CORRECT
+    + """
 import os, subprocess
 schrijfpogingen = []
 for pad in ["{outside}", os.path.expanduser("~/.bashrc-lek"), "/usr/lek", "../../lek.txt", "/proc/1/root/tmp/lek"]:
@@ -105,14 +129,18 @@ if os.fork() == 0:
     time.sleep(600)
     os._exit(0)
 print("geschreven:", schrijfpogingen)
-'''
+"""
+)
 
-ENVIRONMENT = synthetic.CORRECT + '''
+ENVIRONMENT = (
+    synthetic.CORRECT
+    + """
 import os
 omgeving = dict(os.environ)
 print("omgeving:", sorted(omgeving))
 print("bevat geheim:", any("{secret_env}" in v for v in omgeving.values()))
-'''
+"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -161,10 +189,12 @@ def hostile(tmp_path_factory):
     outside = root / "buiten-de-werkmap.txt"
     secret_env = "GEHEIM-IN-OMGEVING-5512"
     os.environ["ACTIVERING_TEST_GEHEIM"] = secret_env
-    kinds = {"netwerk": NETWORK.replace("{port}", str(listener.getsockname()[1])),
-             "andermans-bestanden": OTHERS.replace("{course}", str(course.course_dir).lstrip("/")),
-             "ontsnapping": ESCAPE.replace("{outside}", str(outside)),
-             "omgeving": ENVIRONMENT.replace("{secret_env}", secret_env)}
+    kinds = {
+        "netwerk": NETWORK.replace("{port}", str(listener.getsockname()[1])),
+        "andermans-bestanden": OTHERS.replace("{course}", str(course.course_dir).lstrip("/")),
+        "ontsnapping": ESCAPE.replace("{outside}", str(outside)),
+        "omgeving": ENVIRONMENT.replace("{secret_env}", secret_env),
+    }
     for sid, code in kinds.items():
         path = synthetic.make_submission("correct", release_nb, submitted / sid / ASSIGNMENT)
         nb = nbformat.read(str(path), as_version=4)
@@ -175,12 +205,20 @@ def hostile(tmp_path_factory):
     path = synthetic.leak_submission("In", release_nb, submitted / "geheugenbits" / ASSIGNMENT)
     nb = nbformat.read(str(path), as_version=4)
     for bit in range(8):
-        nb.cells.append(nbformat.v4.new_code_cell(
-            f"if (sum(map(ord, str(gevangen))) >> {bit}) & 1:\n    raise MemoryError('bit {bit}')"))
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                f"if (sum(map(ord, str(gevangen))) >> {bit}) & 1:\n    raise MemoryError('bit {bit}')"
+            )
+        )
     nbformat.write(nb, str(path))
     # a visible test that fails with its own message; a hidden test that fails (empty caseload)
-    fails_on_empty = synthetic.CORRECT.replace('    telling = {}', '    if not caseload:\n        raise ValueError("leeg")\n    telling = {}')
-    for sid, code, extra in (("zichtbaar-fout", synthetic.CORRECT, "extra = 2"), ("verborgen-fout", fails_on_empty, "extra = 1")):
+    fails_on_empty = synthetic.CORRECT.replace(
+        "    telling = {}", '    if not caseload:\n        raise ValueError("leeg")\n    telling = {}'
+    )
+    for sid, code, extra in (
+        ("zichtbaar-fout", synthetic.CORRECT, "extra = 2"),
+        ("verborgen-fout", fails_on_empty, "extra = 1"),
+    ):
         path = synthetic.make_submission("correct", release_nb, submitted / sid / ASSIGNMENT)
         nb = nbformat.read(str(path), as_version=4)
         synthetic._by_id(nb, "antwoord_telling").source = code
@@ -205,8 +243,15 @@ def hostile(tmp_path_factory):
     from activering.grading.feedback_html import feedback
 
     ours = {sid: p.read_text(encoding="utf-8") for sid, p in feedback(ASSIGNMENT, course).items()}
-    return {"course": course, "run": run, "ours": ours, "nbgrader": nbgrader_pages, "contacts": contacts,
-            "outside": outside, "by_student": {s.student: s for s in run.graded}}
+    return {
+        "course": course,
+        "run": run,
+        "ours": ours,
+        "nbgrader": nbgrader_pages,
+        "contacts": contacts,
+        "outside": outside,
+        "by_student": {s.student: s for s in run.graded},
+    }
 
 
 @pytest.mark.parametrize("probe", sorted(synthetic.LEAK_PROBES))
@@ -235,7 +280,7 @@ def test_probes_did_catch_hidden_tests(hostile):
 
 def _test_block(page: str, grade_id: str) -> str:
     start = page.index(f"<strong>Test {grade_id}</strong>")
-    return page[start:page.index("</div>", start)]
+    return page[start : page.index("</div>", start)]
 
 
 def test_no_hidden_test_note_under_visible_tests(hostile):
@@ -269,14 +314,18 @@ def test_network_is_cut_and_flagged(hostile):
 
 def test_other_students_and_outside_are_out_of_reach(hostile):
     course = hostile["course"]
-    text = json.dumps(json.loads((course.folder("autograded") / "andermans-bestanden" / ASSIGNMENT
-                                  / f"{ASSIGNMENT}.ipynb").read_text()))
+    text = json.dumps(
+        json.loads(
+            (course.folder("autograded") / "andermans-bestanden" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+        )
+    )
     assert "buit: []" in text, text[-2000:]
     # writes land in the sandbox's own throw-away folders, never in the real file system
     assert not hostile["outside"].exists()
     assert not (course.course_dir / "lek.txt").exists() and not (course.folder("submitted") / "lek.txt").exists()
-    env = json.dumps(json.loads((course.folder("autograded") / "omgeving" / ASSIGNMENT
-                                 / f"{ASSIGNMENT}.ipynb").read_text()))
+    env = json.dumps(
+        json.loads((course.folder("autograded") / "omgeving" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    )
     assert "bevat geheim: False" in env and "ACTIVERING_TEST_GEHEIM" not in env
     for sid in ("andermans-bestanden", "ontsnapping", "omgeving"):
         assert hostile["by_student"][sid].autoscore == 3.0
@@ -299,7 +348,7 @@ def test_background_processes_do_not_outlive_the_kernel(hostile):
     assert not Path(str(hostile["outside"]) + ".laat").exists()
 
 
-PLANT = r'''
+PLANT = r"""
 import os, subprocess
 for path in ["/tmp/spoor", "/dev/shm/spoor", "../../spoor", "../spoor"]:
     try:
@@ -318,9 +367,9 @@ if os.fork() == 0:
     time.sleep(300)
     os._exit(0)
 print("A klaar", os.getpid())
-'''
+"""
 
-HARVEST = r'''
+HARVEST = r"""
 import os, glob
 sporen = [p for p in ["/tmp/spoor", "/dev/shm/spoor", "../../spoor", "../spoor", "/tmp/dicht"] if os.path.exists(p)]
 sporen += glob.glob("/tmp/**/spoor", recursive=True) + glob.glob("../../**/spoor", recursive=True)
@@ -341,7 +390,7 @@ for pid in os.listdir("/proc"):
         except OSError:
             pass
 print("sporen", sporen, "achterblijvers", achterblijvers, "geheugen", geheugen)
-'''
+"""
 
 
 def test_zygote_kernels_share_nothing():
@@ -361,9 +410,15 @@ def test_zygote_kernels_share_nothing():
     try:
         for code in (PLANT, HARVEST):
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-            client = NotebookClient(nb, kernel_manager_class=SandboxKernelManager, config=cfg, timeout=120,
-                                    kernel_name="python3", resources={"metadata": {"path": str(work)}},
-                                    shutdown_kernel="immediate")
+            client = NotebookClient(
+                nb,
+                kernel_manager_class=SandboxKernelManager,
+                config=cfg,
+                timeout=120,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(work)}},
+                shutdown_kernel="immediate",
+            )
             client.execute()
             outputs.append("".join(o.get("text", "") for o in nb.cells[0].outputs))
     finally:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from activering.journal import Journal, JournalCorruptError, JournalTooNewError, Reflection
-from activering.journal import migrations
+from activering.journal import Journal, JournalCorruptError, JournalTooNewError, Reflection, migrations
 
 V1_SCHEMA = """
 CREATE TABLE casus_runs (run_id INTEGER PRIMARY KEY AUTOINCREMENT, casus TEXT NOT NULL, started TEXT NOT NULL, finished TEXT);
@@ -29,9 +28,15 @@ def make_v1(path: Path, user_version: int = 0) -> None:
     db = sqlite3.connect(path)
     db.executescript(V1_SCHEMA)
     for i in range(1, 6):
-        db.execute("INSERT INTO casus_runs (casus, started, finished) VALUES (?, ?, ?)", (f"casus-{i}", f"2025-0{i}-01T10:00:00+00:00", None if i == 5 else f"2025-0{i}-02T10:00:00+00:00"))
+        db.execute(
+            "INSERT INTO casus_runs (casus, started, finished) VALUES (?, ?, ?)",
+            (f"casus-{i}", f"2025-0{i}-01T10:00:00+00:00", None if i == 5 else f"2025-0{i}-02T10:00:00+00:00"),
+        )
         for d in range(3):
-            db.execute("INSERT INTO casus_choices VALUES (?, ?, ?, ?, ?)", (i, f"b{d}", json.dumps([f"o{d}"]), f"motivering {i}.{d}", f"2025-0{i}-01T10:0{d}:00+00:00"))
+            db.execute(
+                "INSERT INTO casus_choices VALUES (?, ?, ?, ?, ?)",
+                (i, f"b{d}", json.dumps([f"o{d}"]), f"motivering {i}.{d}", f"2025-0{i}-01T10:0{d}:00+00:00"),
+            )
     db.execute(f"PRAGMA user_version = {user_version}")
     db.commit()
     db.close()
@@ -48,14 +53,38 @@ def test_fresh_journal_is_latest_version_without_backup(journal):
     assert not list(journal.path.parent.glob("*.bak*"))
 
 
+def test_reflection_fields_are_the_vocabulary_in_every_layer(journal):
+    """One ordered list: the table's columns (after all migrations), the store and the Reflection class."""
+    import dataclasses
+
+    from activering.journal.store import TEXT_FIELDS
+    from activering.vocabulary import REFLECTION_FIELD_NAMES
+
+    with sqlite3.connect(journal.path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(reflections)")]
+    assert [c for c in columns if c in REFLECTION_FIELD_NAMES] == list(REFLECTION_FIELD_NAMES)
+    assert set(columns) - set(REFLECTION_FIELD_NAMES) == {"id", "date", "created", "updated"}
+    assert TEXT_FIELDS == REFLECTION_FIELD_NAMES
+    fields = [f.name for f in dataclasses.fields(Reflection)]
+    assert [f for f in fields if f in REFLECTION_FIELD_NAMES] == list(REFLECTION_FIELD_NAMES)
+    assert set(fields) - set(REFLECTION_FIELD_NAMES) == {"date", "tags", "casussen", "id", "created", "updated"}
+
+
 def test_round_trip_create_edit_search_delete(journal):
     entry = Reflection(
-        title="Maatregel of waarschuwing", date="2025-03-04", situation="Een klant weigerde een aangeboden baan.",
+        title="Maatregel of waarschuwing",
+        date="2025-03-04",
+        situation="Een klant weigerde een aangeboden baan.",
         research="Het onderzoek beschrijft klantmanagers die bij zo'n weigering eerst waarschuwen.",
-        client_interest="Hij wil duurzaam werk.", organisation_interest="Het team stuurt op uitstroom.",
-        professional_view="Een mondelinge waarschuwing past hier.", colleagues="Een collega zou korten.",
-        decision="Waarschuwing gegeven.", reasoning="Hij doet verder goed mee.", next_time="Eerder met de teamleider overleggen.",
-        tags=["sancties", "Beslisruimte"], casussen=["dennis-geweigerde-baan"],
+        client_interest="Hij wil duurzaam werk.",
+        organisation_interest="Het team stuurt op uitstroom.",
+        professional_view="Een mondelinge waarschuwing past hier.",
+        colleagues="Een collega zou korten.",
+        decision="Waarschuwing gegeven.",
+        reasoning="Hij doet verder goed mee.",
+        next_time="Eerder met de teamleider overleggen.",
+        tags=["sancties", "Beslisruimte"],
+        casussen=["dennis-geweigerde-baan"],
     )
     number = journal.add_reflection(entry)
     stored = journal.reflection(number)
@@ -69,7 +98,11 @@ def test_round_trip_create_edit_search_delete(journal):
     again = journal.reflection(number)
     assert again.decision == "Toch een maatregel van nul euro." and again.tags == ["sancties"]
 
-    other = journal.add_reflection(Reflection(title="No-show op maandag", date="2025-04-01", situation="Niet gekomen, geen bericht.", tags=["contact"]))
+    other = journal.add_reflection(
+        Reflection(
+            title="No-show op maandag", date="2025-04-01", situation="Niet gekomen, geen bericht.", tags=["contact"]
+        )
+    )
     assert journal.fts, "FTS5 hoort beschikbaar te zijn in deze Python"
     assert [r.id for r in journal.search("maatregel")] == [number]
     assert [r.id for r in journal.search("weiger")] == [number]  # prefix match
@@ -137,7 +170,9 @@ def test_migration_from_version_two_keeps_reflections(tmp_path):
     for target, step in migrations.MIGRATIONS[:2]:
         step(db)
         db.execute(f"PRAGMA user_version = {target}")
-    db.execute("INSERT INTO reflections (date, title, situation, created, updated) VALUES ('2024-01-02', 'Oud', 'Van voor versie 3', 'x', 'x')")
+    db.execute(
+        "INSERT INTO reflections (date, title, situation, created, updated) VALUES ('2024-01-02', 'Oud', 'Van voor versie 3', 'x', 'x')"
+    )
     db.close()
     journal = Journal(path)
     assert journal.schema_version == 3 and len(journal.backups) == 1

@@ -51,6 +51,7 @@ HUB_ENV = ("ACTIVERING_HUB_", "ACTIVERING_ROL", "ACTIVERING_CURSUS", "NBGRADER_E
 
 # --- the configuration files, loaded as JupyterHub and nbgrader load them ----------------------
 
+
 @contextmanager
 def _environment(**values: str):
     """Only the given hub variables set (the rest of the environment as is), restored afterwards."""
@@ -72,8 +73,12 @@ def load_config(name: str, **env: str):
 
 
 def hub_config(tmp_path: Path, **env: str):
-    return load_config("jupyterhub_config.py", ACTIVERING_HUB_STATE=str(tmp_path / "state"),
-                       NBGRADER_EXCHANGE_ROOT=str(tmp_path / "exchange"), **env)
+    return load_config(
+        "jupyterhub_config.py",
+        ACTIVERING_HUB_STATE=str(tmp_path / "state"),
+        NBGRADER_EXCHANGE_ROOT=str(tmp_path / "exchange"),
+        **env,
+    )
 
 
 def test_course_id_is_the_course_s_own(tmp_path):
@@ -87,8 +92,12 @@ def test_nbgrader_config_per_role(tmp_path):
     student = load_config("nbgrader_config.py", ACTIVERING_ROL="student", JUPYTERHUB_USER="s123")
     assert student.CourseDirectory.student_id == "s123"
     assert "root" not in student.CourseDirectory
-    docent = load_config("nbgrader_config.py", ACTIVERING_ROL="docent", JUPYTERHUB_USER="docent",
-                         ACTIVERING_CURSUSMAP=str(tmp_path / "cursus"))
+    docent = load_config(
+        "nbgrader_config.py",
+        ACTIVERING_ROL="docent",
+        JUPYTERHUB_USER="docent",
+        ACTIVERING_CURSUSMAP=str(tmp_path / "cursus"),
+    )
     assert docent.CourseDirectory.root == str(tmp_path / "cursus")
     assert "student_id" not in docent.CourseDirectory
     moved = load_config("nbgrader_config.py", NBGRADER_EXCHANGE_ROOT=str(tmp_path / "x"))
@@ -114,8 +123,10 @@ def test_kubernetes_values_match_the_local_set_up(tmp_path):
     # The same nbgrader config and student settings as the local set-up.
     files = single["extraFiles"]
     assert files["nbgrader-config"]["mountPath"] == "/etc/jupyter/nbgrader_config.py"
-    for key, local in (("student-server-config", "student/jupyter_server_config.json"),
-                       ("student-page-config", "student/labconfig/page_config.json")):
+    for key, local in (
+        ("student-server-config", "student/jupyter_server_config.json"),
+        ("student-page-config", "student/labconfig/page_config.json"),
+    ):
         assert files[key]["mountPath"] == f"/etc/jupyter/{local}"
         assert files[key]["data"] == json.loads((HUB_DIR / local).read_text(encoding="utf-8"))
 
@@ -132,6 +143,7 @@ def test_kubernetes_values_match_the_local_set_up(tmp_path):
 
 
 # --- the hub, for real --------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -167,19 +179,22 @@ class Hub:
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Authorization": f"token {self.admin_token}"}
-        return self.session.request(method, f"{self.url}/hub/api{path}", headers=headers,
-                                    timeout=kwargs.pop("timeout", 30), **kwargs)
+        return self.session.request(
+            method, f"{self.url}/hub/api{path}", headers=headers, timeout=kwargs.pop("timeout", 30), **kwargs
+        )
 
-    def server(self, user: str, method: str, path: str, *, as_user: str | None = None,
-               timeout: float = 60, **kwargs) -> requests.Response:
+    def server(
+        self, user: str, method: str, path: str, *, as_user: str | None = None, timeout: float = 60, **kwargs
+    ) -> requests.Response:
         """A request to `user`'s single-user server through the proxy, with the token of `as_user`."""
         headers = {"Authorization": f"token {self.tokens[as_user or user]}"}
-        return self.session.request(method, f"{self.url}/user/{user}{path}", headers=headers,
-                                    timeout=timeout, **kwargs)
+        return self.session.request(method, f"{self.url}/user/{user}{path}", headers=headers, timeout=timeout, **kwargs)
 
     def json(self, user: str, method: str, path: str, **kwargs):
         response = self.server(user, method, path, **kwargs)
-        self.expect(response.status_code == 200, f"{method} /user/{user}{path}: {response.status_code} {response.text[:2000]}")
+        self.expect(
+            response.status_code == 200, f"{method} /user/{user}{path}: {response.status_code} {response.text[:2000]}"
+        )
         return response.json()
 
     def login(self, user: str, password: str) -> int:
@@ -223,14 +238,25 @@ class Hub:
             ACTIVERING_HUB_STUDENTEN=",".join(STUDENTS),
             ACTIVERING_HUB_BEHEER_TOKEN=self.admin_token,
         )
-        command = [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(HUB_DIR / "jupyterhub_config.py"),
-                   f"--JupyterHub.hub_port={_free_port()}",
-                   f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{_free_port()}"]
+        command = [
+            str(Path(sys.executable).with_name("jupyterhub")),
+            "-f",
+            str(HUB_DIR / "jupyterhub_config.py"),
+            f"--JupyterHub.hub_port={_free_port()}",
+            f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{_free_port()}",
+        ]
         self.state.mkdir(parents=True)
         with self.log_path.open("w") as log:
             # Its own session: at the end the whole group goes, whatever happens to the test.
-            self.process = subprocess.Popen(command, cwd=self.state, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                cwd=self.state,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         self.wait("de hub start", lambda: self.api("GET", "/", timeout=2).status_code == 200, 90)
 
     def spawn(self, users) -> None:
@@ -240,7 +266,9 @@ class Hub:
             self.tokens[user] = response.json()["token"]
         for user in users:
             response = self.api("POST", f"/users/{user}/server", timeout=120)
-            self.expect(response.status_code in (201, 202), f"server van {user}: {response.status_code} {response.text}")
+            self.expect(
+                response.status_code in (201, 202), f"server van {user}: {response.status_code} {response.text}"
+            )
 
         def ready(user: str) -> bool:
             info = self.api("GET", f"/users/{user}").json()
@@ -341,10 +369,14 @@ def test_a_class_on_jupyterhub(tmp_path):
         for student in STUDENTS:
             status = hub.server(student, "GET", "/formgrader/api/status").status_code
             hub.expect(status == 404, f"{student} heeft een formgrader ({status})")
-        hub.expect(hub.server("docent", "GET", "/api/contents", as_user="student1").status_code == 403,
-                   "student1 kan de server van de docent openen")
+        hub.expect(
+            hub.server("docent", "GET", "/api/contents", as_user="student1").status_code == 403,
+            "student1 kan de server van de docent openen",
+        )
         docent_panels = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"}
-        hub.expect(docent_panels <= hub.disabled_lab_plugins("student1"), "docentpanelen in de JupyterLab van de student")
+        hub.expect(
+            docent_panels <= hub.disabled_lab_plugins("student1"), "docentpanelen in de JupyterLab van de student"
+        )
         hub.expect(not docent_panels & hub.disabled_lab_plugins("docent"), "docentpanelen uit bij de docent")
 
         # Docent: generate the student version and release it to the exchange (formgrader API).
@@ -358,20 +390,28 @@ def test_a_class_on_jupyterhub(tmp_path):
         # Students: list, fetch, answer, submit — the Assignments panel's own handlers.
         for student in STUDENTS:
             listed = hub.json(student, "GET", "/assignments", params={"course_id": course_id})
-            hub.expect([(a["assignment_id"], a["status"]) for a in listed["value"]] == [(ASSIGNMENT, "released")],
-                       f"{student} ziet: {listed}")
+            hub.expect(
+                [(a["assignment_id"], a["status"]) for a in listed["value"]] == [(ASSIGNMENT, "released")],
+                f"{student} ziet: {listed}",
+            )
             fetched = hub.json(student, "POST", "/assignments/fetch", json=course)
             notebook = next(a for a in fetched["value"] if a["status"] == "fetched")["notebooks"][0]["path"]
             hub.expect(notebook == f"{course_id}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", f"opgehaald naar {notebook}")
             model = hub.json(student, "GET", f"/api/contents/{notebook}", params={"content": 1})
-            saved = hub.server(student, "PUT", f"/api/contents/{notebook}",
-                               json={"type": "notebook", "format": "json", "content": _answer(model["content"], ANSWERS[student])})
+            saved = hub.server(
+                student,
+                "PUT",
+                f"/api/contents/{notebook}",
+                json={"type": "notebook", "format": "json", "content": _answer(model["content"], ANSWERS[student])},
+            )
             hub.expect(saved.status_code == 200, f"opslaan door {student}: {saved.status_code} {saved.text[:500]}")
             submitted = hub.json(student, "POST", "/assignments/submit", json=course)
             hub.expect(submitted["success"], f"inleveren door {student}: {submitted}")
             mine = [a for a in submitted["value"] if a["status"] == "submitted"]
-            hub.expect(len(mine) == 1 and {s["student_id"] for s in mine[0]["submissions"]} == {student},
-                       f"{student} ziet andermans inzendingen: {mine}")
+            hub.expect(
+                len(mine) == 1 and {s["student_id"] for s in mine[0]["submissions"]} == {student},
+                f"{student} ziet andermans inzendingen: {mine}",
+            )
         inbound = sorted(p.name.split("+")[0] for p in (hub.exchange / course_id / "inbound").iterdir())
         hub.expect(inbound == list(STUDENTS), f"inbound: {inbound}")
 
@@ -379,15 +419,22 @@ def test_a_class_on_jupyterhub(tmp_path):
         collected = hub.json("docent", "POST", f"/formgrader/api/assignment/{ASSIGNMENT}/collect", timeout=120)
         hub.expect(collected["success"], f"collect: {collected}")
         for student in STUDENTS:
-            graded = hub.json("docent", "POST", f"/formgrader/api/submission/{ASSIGNMENT}/{student}/autograde", timeout=180)
+            graded = hub.json(
+                "docent", "POST", f"/formgrader/api/submission/{ASSIGNMENT}/{student}/autograde", timeout=180
+            )
             hub.expect(graded["success"], f"autograde {student}: {graded.get('log', graded)[-3000:]}")
             hub.expect("SandboxedExecute" in graded["log"], "niet nagekeken met de cursusconfiguratie (sandbox)")
         submissions = {s["student"]: s for s in hub.json("docent", "GET", f"/formgrader/api/submissions/{ASSIGNMENT}")}
         hub.expect(set(submissions) == set(STUDENTS), f"inzendingen in het cijferboek: {list(submissions)}")
         for student in STUDENTS:
             row = submissions[student]
-            hub.expect(row["autograded"] and row["code_score"] == EXPECTED_CODE_SCORE[student]
-                       and row["max_code_score"] == 3.0 and row["max_score"] == 5.0, f"{student}: {row}")
+            hub.expect(
+                row["autograded"]
+                and row["code_score"] == EXPECTED_CODE_SCORE[student]
+                and row["max_code_score"] == 3.0
+                and row["max_score"] == 5.0,
+                f"{student}: {row}",
+            )
         hub.expect(submissions["student1"]["needs_manual_grade"], "de reflectie van student1 wacht op de docent")
         hub.expect(submissions["student1"]["score"] > submissions["student2"]["score"], f"{submissions}")
 
@@ -403,8 +450,12 @@ def test_a_class_on_jupyterhub(tmp_path):
             hub.expect(result["success"], f"{action}: {result}")
         hub.json("student1", "POST", "/assignments/fetch_feedback", json=course)
         feedback = hub.json("student1", "GET", f"/api/contents/{course_id}/{ASSIGNMENT}/feedback")
-        reports = [item["path"] for folder in feedback["content"] if folder["type"] == "directory"
-                   for item in hub.json("student1", "GET", f"/api/contents/{folder['path']}")["content"]]
+        reports = [
+            item["path"]
+            for folder in feedback["content"]
+            if folder["type"] == "directory"
+            for item in hub.json("student1", "GET", f"/api/contents/{folder['path']}")["content"]
+        ]
         hub.expect(any(p.endswith(f"{ASSIGNMENT}.html") for p in reports), f"feedback bij student1: {reports}")
     finally:
         hub.stop()

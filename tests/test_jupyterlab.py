@@ -47,8 +47,18 @@ def _release_assignment(course: Path) -> subprocess.Popen:
     """Start `activering docent vrijgeven` on a copy of the course (runs while JupyterLab starts)."""
     shutil.copytree(REPO_ROOT / "exercises" / "source", course / "source")
     shutil.copy(REPO_ROOT / "exercises" / "nbgrader_config.py", course / "nbgrader_config.py")
-    command = [sys.executable, "-m", "activering.cli", "docent", "vrijgeven", ASSIGNMENT,
-               "--cursus", str(course), "--instellingen", str(REPO_ROOT / "grading")]
+    command = [
+        sys.executable,
+        "-m",
+        "activering.cli",
+        "docent",
+        "vrijgeven",
+        ASSIGNMENT,
+        "--cursus",
+        str(course),
+        "--instellingen",
+        str(REPO_ROOT / "grading"),
+    ]
     activering = Path(sys.executable).with_name("activering")
     if activering.exists():
         command = [str(activering), *command[3:]]
@@ -57,7 +67,14 @@ def _release_assignment(course: Path) -> subprocess.Popen:
 
 class Lab:
     def __init__(self, url: str, token: str, root: Path, journal: Path, release: subprocess.Popen, course: Path):
-        self.url, self.token, self.root, self.journal, self.release, self.course = url, token, root, journal, release, course
+        self.url, self.token, self.root, self.journal, self.release, self.course = (
+            url,
+            token,
+            root,
+            journal,
+            release,
+            course,
+        )
 
     def sessions(self) -> list[dict]:
         with urllib.request.urlopen(f"{self.url}/api/sessions?token={self.token}", timeout=5) as response:
@@ -91,7 +108,8 @@ class Lab:
             if dialog.is_visible():
                 dialog.get_by_role("button", name="Select", exact=True).click()
             ready = [
-                s for s in self.sessions()
+                s
+                for s in self.sessions()
                 if s.get("path", "").endswith(notebook) and (s.get("kernel") or {}).get("execution_state") == "idle"
             ]
             if ready:
@@ -107,7 +125,9 @@ def lab(tmp_path_factory):
     for folder in (root, config, course):
         folder.mkdir()
     casus = load_casus_file(casus_paths()[0])
-    (root / f"{casus.slug}.ipynb").write_text(json.dumps(notebook_json(casus), indent=1, ensure_ascii=False), encoding="utf-8")
+    (root / f"{casus.slug}.ipynb").write_text(
+        json.dumps(notebook_json(casus), indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     release = _release_assignment(course)
     port, token = _free_port(), secrets.token_hex(16)
     # No "official Jupyter news?" question in the corner: nothing is fetched from the internet.
@@ -119,15 +139,20 @@ def lab(tmp_path_factory):
     env = dict(
         os.environ,
         ACTIVERING_JOURNAL=str(base / "journaal.sqlite"),
-        JUPYTER_CONFIG_DIR=str(config),          # no user settings or extensions of this machine
+        JUPYTER_CONFIG_DIR=str(config),  # no user settings or extensions of this machine
         JUPYTER_RUNTIME_DIR=str(base / "runtime"),
         JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
     )
     command = [
-        str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        str(Path(sys.executable).with_name("jupyter-lab")),
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         f"--LabApp.user_settings_dir={settings}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -244,9 +269,13 @@ def test_a_student_opens_and_runs_a_released_assignment(lab, lab_page):
     shutil.copy(released, lab.root / released.name)
     cells = nbformat.read(released, as_version=4).cells
     data_cell = next(i for i, c in enumerate(cells) if c.cell_type == "code")
-    answer_cell = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
+    answer_cell = next(
+        i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+    )
     tests = [i for i in range(answer_cell + 1, len(cells)) if cells[i].cell_type == "code"]
-    tests = tests[: next((k for k, i in enumerate(tests) if not cells[i].metadata.get("nbgrader", {}).get("grade")), len(tests))]
+    tests = tests[
+        : next((k for k, i in enumerate(tests) if not cells[i].metadata.get("nbgrader", {}).get("grade")), len(tests))
+    ]
     assert "raise NotImplementedError()" in cells[answer_cell].source, "studentversie zonder lege antwoordcel?"
 
     page = lab_page

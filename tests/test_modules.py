@@ -7,16 +7,32 @@ from pathlib import Path
 
 import jupytext
 import pytest
+import yaml
 from nbclient import NotebookClient
 
 from activering.paths import REPO_ROOT
 
-MODULES = sorted((REPO_ROOT / "modules").glob("[0-9][0-9]-*/index.md"))
+#: A new module starts as a copy of this template; its ``## `` headings are the required sections, in order.
+TEMPLATE = REPO_ROOT / "modules" / "SJABLOON.md"
 
 
-def test_six_modules():
-    assert [path.parent.name[:2] for path in MODULES] == ["01", "02", "03", "04", "05", "06"]
-REQUIRED_SECTIONS = ["Leerdoelen", "Zelftoets", "Reflectie", "Voor de docent", "Verder lezen"]
+def toc_modules() -> list[Path]:
+    """The module pages in the order of the book's table of contents (the part captioned "Modules")."""
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(part for part in toc["parts"] if part.get("caption") == "Modules")
+    return [REPO_ROOT / f"{chapter['file']}.md" for chapter in part["chapters"]]
+
+
+MODULES = toc_modules()
+REQUIRED_SECTIONS = re.findall(r"^## (.+?)\s*$", TEMPLATE.read_text(encoding="utf-8"), flags=re.MULTILINE)
+
+
+def test_every_module_folder_is_in_the_toc_in_number_order():
+    on_disk = sorted(path.parent.name for path in (REPO_ROOT / "modules").glob("[0-9][0-9]-*/index.md"))
+    in_toc = [path.parent.name for path in MODULES]
+    assert in_toc == on_disk, f"_toc.yml (deel 'Modules') en de map modules/ verschillen: {in_toc} tegenover {on_disk}"
+    assert all(path.exists() for path in MODULES)
+    assert len(REQUIRED_SECTIONS) >= 5 and "Leerdoelen" in REQUIRED_SECTIONS
 
 
 def module_id(path: Path) -> str:
@@ -64,15 +80,18 @@ def test_every_chart_goes_through_show_chart(path):
     shown = len(re.findall(r"show_chart\(", text))
     minimum = 2
     assert shown >= minimum, f"{path}: minstens {minimum} grafiek(en) via show_chart"
-    assert "casus_links(" in text, f"{path}: de module linkt naar haar casussen"
+    assert "```{casussen}" in text, f"{path}: de module linkt naar haar casussen"
     assert ".display()" not in text and "alt.renderers" not in text, f"{path}: grafieken altijd via show_chart"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", MODULES, ids=module_id)
 def test_module_executes_as_notebook(path):
     """What a student gets in JupyterLab: the MyST page opened as a notebook runs without errors."""
     notebook = jupytext.read(path)
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     errors = [
         output
@@ -92,4 +111,5 @@ def test_data_cells_ask_whether_the_data_have_what_they_need(path):
     for cell in notebook.cells:
         if cell.cell_type == "code" and "load_table(" in cell.source:
             assert re.search(r"^if (beschikbaar|heeft)\(", cell.source, flags=re.MULTILINE), (
-                f"{path.parent.name}: cel met load_table zonder beschikbaar(...): {cell.source[:80]!r}")
+                f"{path.parent.name}: cel met load_table zonder beschikbaar(...): {cell.source[:80]!r}"
+            )

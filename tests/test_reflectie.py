@@ -17,6 +17,7 @@ from activering.journal import Journal, Reflection
 from activering.reflectie import identiteit, zelfevaluatie
 from activering.reflectie.model import PERSPECTIVES
 from activering.reflectie.widgets import AssessmentForm, ReflectionForm
+from activering.vocabulary import REFLECTION_FIELD_NAMES, REFLECTION_FIELDS
 
 # --- identity detection: labelled sample sentences (written for this test) ---------------------------
 # Each sentence with the identifiers a reader would want caught; [] means ordinary text.
@@ -80,7 +81,9 @@ def detector_scores() -> dict[str, float]:
     return {
         "precision": tp / (tp + fp) if tp + fp else 1.0,
         "recall": tp / (tp + fn) if tp + fn else 1.0,
-        "tp": tp, "fp": fp, "fn": fn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
         "ordinary_sentences_flagged": false_sentences,
         "ordinary_sentences": sum(1 for _, e in SAMPLES if not e),
     }
@@ -124,8 +127,15 @@ def test_building_the_forms_writes_nothing(tmp_path, monkeypatch):
 
 def test_reflection_form_saves_and_edits(journal):
     form = ReflectionForm(journal, casussen=CASUSSEN)
-    form.fill(title="Een weigering", date="2025-05-06", situation="Een klant sloeg een baan af.", research="Onderzoek: waarschuwen kan volstaan.",
-              decision="Waarschuwing.", tags=["sancties"], casussen=["dennis-geweigerde-baan"])
+    form.fill(
+        title="Een weigering",
+        date="2025-05-06",
+        situation="Een klant sloeg een baan af.",
+        research="Onderzoek: waarschuwen kan volstaan.",
+        decision="Waarschuwing.",
+        tags=["sancties"],
+        casussen=["dennis-geweigerde-baan"],
+    )
     form.save_button.click()
     [stored] = journal.reflections()
     assert stored.id == form.reflection_id and stored.research == "Onderzoek: waarschuwen kan volstaan."
@@ -194,7 +204,9 @@ def test_assessment_form_saves_and_shows_profile_and_growth(journal):
     form.fill(answers_at(3))
     form.save_button.click()
     assert len(journal.assessments()) == 1
-    assert "<svg" in form.result.value and "Tekstalternatief" in form.result.value and "Lees verder" in form.result.value
+    assert (
+        "<svg" in form.result.value and "Tekstalternatief" in form.result.value and "Lees verder" in form.result.value
+    )
     form.fill(answers_at(4))
     form.save_button.click()
     assert form.result.value.count("<svg") == 3  # profile, norms, growth
@@ -205,11 +217,19 @@ def test_assessment_form_saves_and_shows_profile_and_growth(journal):
 def filled_journal(path: Path, reflections: int = 3) -> Journal:
     journal = Journal(path)
     for i in range(reflections):
-        journal.add_reflection(Reflection(
-            title=f"Reflectie nummer {i + 1}", date=f"2025-0{i + 2}-10", situation="Een klant kwam niet. Meneer Bakker belde later vanaf 06-12345678.",
-            **{name: f"Korte tekst voor {label.lower()}." for name, (label, _) in PERSPECTIVES.items()},
-            decision="Nieuwe afspraak.", reasoning="Eerst horen waarom.", next_time="Eerder bellen.", tags=["contact"], casussen=["dennis-geweigerde-baan"],
-        ))
+        journal.add_reflection(
+            Reflection(
+                title=f"Reflectie nummer {i + 1}",
+                date=f"2025-0{i + 2}-10",
+                situation="Een klant kwam niet. Meneer Bakker belde later vanaf 06-12345678.",
+                **{name: f"Korte tekst voor {label.lower()}." for name, (label, _) in PERSPECTIVES.items()},
+                decision="Nieuwe afspraak.",
+                reasoning="Eerst horen waarom.",
+                next_time="Eerder bellen.",
+                tags=["contact"],
+                casussen=["dennis-geweigerde-baan"],
+            )
+        )
     journal.add_reflection(Reflection(title="Buiten de periode", date="2024-01-01"))
     journal.add_assessment(answers_at(3), taken="2025-02-01T09:00:00+00:00")
     journal.add_assessment(answers_at(4), taken="2025-04-01T09:00:00+00:00")
@@ -221,7 +241,9 @@ def filled_journal(path: Path, reflections: int = 3) -> Journal:
 def test_portfolio_html_has_no_client_identity_and_no_external_references(tmp_path):
     from activering.reflectie.portfolio import _casus_titles, build_portfolio, leftover_identifiers
 
-    portfolio = build_portfolio(filled_journal(tmp_path / "j.sqlite"), "2025-01-01", "2025-12-31", owner="Sandra de Vries")
+    portfolio = build_portfolio(
+        filled_journal(tmp_path / "j.sqlite"), "2025-01-01", "2025-12-31", owner="Sandra de Vries"
+    )
     assert portfolio.reflections == 3 and portfolio.assessments == 2
     assert "Bakker" not in portfolio.html and "06-12345678" not in portfolio.html and "[NAAM]" in portfolio.html
     assert "Buiten de periode" not in portfolio.html
@@ -243,9 +265,13 @@ def test_portfolio_opens_offline_and_pdf_has_expected_pages(tmp_path, browser):
     from activering.reflectie.portfolio import build_portfolio, export_portfolio
 
     journal = filled_journal(tmp_path / "j.sqlite")
-    html_path, pdf_path = export_portfolio(journal, tmp_path / "uit" / "portfolio", "2025-01-01", "2025-12-31", owner="Sandra de Vries")
+    html_path, pdf_path = export_portfolio(
+        journal, tmp_path / "uit" / "portfolio", "2025-01-01", "2025-12-31", owner="Sandra de Vries"
+    )
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html_path.parent)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html_path.parent))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         origin = f"127.0.0.1:{server.server_address[1]}"
@@ -254,7 +280,9 @@ def test_portfolio_opens_offline_and_pdf_has_expected_pages(tmp_path, browser):
         page.on("request", lambda request: requests.append(request.url))
         response = page.goto(f"http://{origin}/{html_path.name}", wait_until="networkidle")
         assert response is not None and response.ok
-        external = [u for u in requests if urlparse(u).scheme not in ("data", "about", "blob") and urlparse(u).netloc != origin]
+        external = [
+            u for u in requests if urlparse(u).scheme not in ("data", "about", "blob") and urlparse(u).netloc != origin
+        ]
         assert external == []
         assert page.locator("svg[role=img]").count() == 3
         assert page.evaluate("document.documentElement.lang") == "nl"
@@ -299,13 +327,72 @@ def test_cli_list_search_show_edit_delete(tmp_path, monkeypatch):
     assert listing.exit_code == 0 and "Reflectie nummer 1" in listing.output and "casus" in listing.output
     found = runner.invoke(app, ["journaal", "zoek", "afspraak"])
     assert found.exit_code == 0 and "Reflectie nummer 2" in found.output
-    edited = runner.invoke(app, ["journaal", "bewerk", "1", "--veld", "colleagues", "--waarde", "Mevrouw Jansen is het oneens.", "--redigeer"])
+    edited = runner.invoke(
+        app,
+        ["journaal", "bewerk", "1", "--veld", "colleagues", "--waarde", "Mevrouw Jansen is het oneens.", "--redigeer"],
+    )
     assert edited.exit_code == 0
     shown = runner.invoke(app, ["journaal", "toon", "1"])
     assert "Mevrouw [NAAM] is het oneens." in shown.output
     assert runner.invoke(app, ["journaal", "verwijder", "1", "--ja"]).exit_code == 0
     assert runner.invoke(app, ["journaal", "toon", "1"]).exit_code == 1
     sheet = tmp_path / "blad.html"
-    assert runner.invoke(app, ["journaal", "intervisie-blad", "2", "--uit", str(sheet)]).exit_code == 0 and sheet.exists()
+    assert (
+        runner.invoke(app, ["journaal", "intervisie-blad", "2", "--uit", str(sheet)]).exit_code == 0 and sheet.exists()
+    )
     history = runner.invoke(app, ["journaal", "zelfevaluatie"])
     assert history.exit_code == 0 and "2025-04-01" in history.output
+
+
+# --- one order of the reflection fields ------------------------------------------------------------------
+BODY_LABELS = [field.label for field in REFLECTION_FIELDS if field.name != "title"]
+
+
+def test_perspectives_are_one_block_of_five_in_the_form_order():
+    from activering.reflectie import model
+
+    assert len(model.PERSPECTIVE_FIELDS) == 5
+    assert (*model.OPENING_FIELDS, *model.PERSPECTIVE_FIELDS, *model.CLOSING_FIELDS) == REFLECTION_FIELDS
+    assert list(model.FIELD_LABELS) == list(REFLECTION_FIELD_NAMES)
+
+
+def test_form_shows_the_fields_in_the_vocabulary_order(journal):
+    form = ReflectionForm(journal, casussen=CASUSSEN)
+    shown = []
+
+    def walk(widget):
+        shown.extend(name for name, field in form.fields.items() if field is widget)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(form.widget)
+    assert shown == list(REFLECTION_FIELD_NAMES)
+
+
+def test_portfolio_intervisie_and_cli_follow_the_vocabulary_order(tmp_path, monkeypatch):
+    import re
+
+    from rich.console import Console
+
+    from activering.cli import app
+    from activering.reflectie import cli as journaal_cli
+    from activering.reflectie.portfolio import _reflection_html, intervisie_sheet
+
+    journal = filled_journal(tmp_path / "j.sqlite", reflections=1)
+    reflection = journal.reflections(start="2025-01-01")[0]
+    headings = [html.unescape(h) for h in re.findall(r"<h3>(.*?)</h3>", _reflection_html(reflection, {}))]
+    assert headings == BODY_LABELS
+
+    sheet = [
+        html.unescape(h) for h in re.findall(r"<h3>(?:\d\. )?(.*?)</h3>", intervisie_sheet(journal, reflection.id))
+    ]
+    assert [h for h in sheet if h in BODY_LABELS] == BODY_LABELS
+
+    monkeypatch.setenv("ACTIVERING_JOURNAL", str(tmp_path / "j.sqlite"))
+    monkeypatch.setattr(journaal_cli, "console", Console(width=200))
+    shown = CliRunner().invoke(app, ["journaal", "toon", str(reflection.id)]).output
+    assert [label for label in sorted(BODY_LABELS, key=shown.index)] == BODY_LABELS
+    answers = "".join(f"antwoord {i}\n" for i in range(len(BODY_LABELS)))
+    asked = CliRunner().invoke(app, ["journaal", "nieuw", "--titel", "Nieuw", "--niet-redigeren"], input=answers).output
+    assert [label for label in sorted(BODY_LABELS, key=asked.index)] == BODY_LABELS
+    assert "Bewaard als reflectie" in asked

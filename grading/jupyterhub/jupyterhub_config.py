@@ -114,17 +114,27 @@ c.JupyterHub.load_roles = [
 _beheer_token = os.environ.get("ACTIVERING_HUB_BEHEER_TOKEN")
 if _beheer_token:
     c.JupyterHub.services = [{"name": "beheer", "api_token": _beheer_token}]
-    c.JupyterHub.load_roles.append({"name": "beheer", "services": ["beheer"], "scopes": ["admin:users", "admin:servers", "tokens", "admin:groups", "read:roles"]})
+    c.JupyterHub.load_roles.append(
+        {
+            "name": "beheer",
+            "services": ["beheer"],
+            "scopes": ["admin:users", "admin:servers", "tokens", "admin:groups", "read:roles"],
+        }
+    )
 
 # --- the single-user servers -----------------------------------------------------------------
 _spawner = os.environ.get("ACTIVERING_HUB_SPAWNER", "local")
-c.JupyterHub.spawner_class = {"local": "jupyterhub.spawner.LocalProcessSpawner",
-                              "simple": "jupyterhub.spawner.SimpleLocalProcessSpawner"}.get(_spawner, _spawner)
+c.JupyterHub.spawner_class = {
+    "local": "jupyterhub.spawner.LocalProcessSpawner",
+    "simple": "jupyterhub.spawner.SimpleLocalProcessSpawner",
+}.get(_spawner, _spawner)
 if _spawner in ("local", "simple"):
     # The servers run from the same environment as the hub (the course's uv environment).
     c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
 if _spawner == "simple":
-    c.SimpleLocalProcessSpawner.home_dir_template = os.environ.get("ACTIVERING_HUB_HOMES", "/tmp/activering-hub/homes") + "/{username}"
+    c.SimpleLocalProcessSpawner.home_dir_template = (
+        os.environ.get("ACTIVERING_HUB_HOMES", "/tmp/activering-hub/homes") + "/{username}"
+    )
     if os.getuid() == 0:
         # All servers run under the hub's account; as root Jupyter Server wants explicit consent.
         c.Spawner.args = ["--allow-root"]

@@ -47,7 +47,8 @@ def register_dutch_styles() -> None:
     lowercases titles ('dutch', 'danish'). Registered as ``author_year_nl`` (citations) and
     ``plain_nl`` (reference list); ``_config.yml`` selects them.
     """
-    from dataclasses import dataclass, field as dataclass_field
+    from dataclasses import dataclass
+    from dataclasses import field as dataclass_field
 
     from pybtex.plugin import register_plugin as register_pybtex_plugin
     from pybtex.style.formatting.plain import Style as PlainStyle

@@ -7,8 +7,8 @@ import typer
 from activering.anonimisering import cli as anonimisering_cli
 from activering.casus import cli as casus_cli
 from activering.data import cli as data_cli
-from activering.reflectie import cli as journaal_cli
 from activering.grading import cli as docent_cli
+from activering.reflectie import cli as journaal_cli
 
 app = typer.Typer(help="Hulpmiddelen bij de cursus Vakmanschap in activeringswerk.", no_args_is_help=True)
 app.add_typer(data_cli.app, name="data")

@@ -8,11 +8,17 @@ On a trainer's own anonymised export some columns are missing or coarser. A page
 :func:`beschikbaar` (re-exported here from :mod:`activering.data.beschikbaarheid`) before a chart
 that needs them; it shows "… die zit niet in jouw data." instead of the chart. :func:`heeft`
 asks the same without a message, :func:`bekend` keeps the rows where columns have a value.
+
+The three execution variants have one colour each (:mod:`activering.vocabulary`). A page colours
+by variant with :func:`variant_kleur`; :func:`chart_svg` (behind every chart) refuses a chart that
+colours variants otherwise, so a strict book build fails on it (:func:`check_palette`).
 """
 
 from __future__ import annotations
 
 import html
+import json
+from collections.abc import Iterable, Iterator
 
 import altair as alt
 import pandas as pd
@@ -20,6 +26,7 @@ import vl_convert as vlc
 from IPython.display import HTML
 
 from activering.data.beschikbaarheid import bekend, beschikbaar, heeft, is_real_data  # noqa: F401  (used by the pages)
+from activering.vocabulary import NEUTRAL_COLOUR, Variant, variant_colours, variant_of
 
 CHART_WIDTH = 520
 CHART_HEIGHT = 280
@@ -73,9 +80,122 @@ def real_data_wording(text: str) -> str:
     return text
 
 
+def variant_kleur(field: str, waarden: Iterable | None = None, labels: str = "label", **kwargs) -> alt.Color:
+    """A colour encoding on a variant field, with each variant's fixed colour.
+
+    Without ``waarden`` the scale holds all three variants as the data writes them: ``labels`` is
+    ``"label"`` (Interventionist), ``"plural"`` (Interventionisten) or ``"value"`` (interventionist).
+    With ``waarden`` (the values in the chart's data, e.g. ``frame["variant"]``) the scale holds just
+    those, in the variants' order: two of the three variants, or names like "Havenmonde (interventionist)"
+    (see :func:`activering.vocabulary.variant_of`); a value that is no variant comes last, in grey.
+    Other keyword arguments (``title``, ``legend``, ``sort``) go to :class:`altair.Color`.
+    """
+    if waarden is None:
+        domain, colours = variant_colours(labels)
+    else:
+        order = list(Variant)
+        domain = sorted(
+            dict.fromkeys(str(value) for value in waarden),
+            key=lambda value: order.index(variant) if (variant := variant_of(value)) else len(order),
+        )
+        colours = [variant.colour if (variant := variant_of(value)) else NEUTRAL_COLOUR for value in domain]
+    return alt.Color(field, scale=alt.Scale(domain=domain, range=colours), **kwargs)
+
+
+class PaletteError(ValueError):
+    """A chart colours the execution variants with other colours than the course's palette."""
+
+
+_COLOUR_CHANNELS = ("color", "fill", "stroke")
+_DATA_KEYS = ("datasets", "data", "values")  # rows, not views: not searched for encodings
+
+
+def _views(node) -> Iterator[dict]:
+    """Every dict in a Vega-Lite spec that can hold an ``encoding`` (top level, layers, concat, facet)."""
+    if isinstance(node, dict):
+        yield node
+        for key, value in node.items():
+            if key not in _DATA_KEYS:
+                yield from _views(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _views(value)
+
+
+def _tables(spec: dict) -> list[list]:
+    """The rows of every data set in a spec: named ``datasets`` and inline ``data.values``."""
+    tables = [rows for rows in (spec.get("datasets") or {}).values() if isinstance(rows, list)]
+    for view in _views(spec):
+        data = view.get("data")
+        if isinstance(data, dict) and isinstance(data.get("values"), list):
+            tables.append(data["values"])
+    return tables
+
+
+def palette_problems(spec: dict) -> list[str]:
+    """What in a Vega-Lite spec colours a variant otherwise than its :attr:`~activering.vocabulary.Variant.colour` (Dutch).
+
+    A colour, fill or stroke encoding on a field counts as a variant encoding when a value of that
+    field, in any of the spec's data sets or in the scale's domain, names a variant (value, label or
+    plural in any case, or a name with the variant in brackets: :func:`activering.vocabulary.variant_of`).
+    Then the scale must list that value in its ``domain`` with the variant's colour at the same place
+    in its ``range``. Values made by a transform, or data loaded from a URL, are only seen through
+    the domain.
+    """
+    tables = _tables(spec)
+    seen: dict[str, set[str]] = {}
+    problems = []
+    for view in _views(spec):
+        encoding = view.get("encoding")
+        if not isinstance(encoding, dict):
+            continue
+        for channel in _COLOUR_CHANNELS:
+            colour = encoding.get(channel)
+            if not isinstance(colour, dict) or not isinstance(colour.get("field"), str):
+                continue
+            field = colour["field"]
+            if field not in seen:
+                seen[field] = {
+                    row[field]
+                    for rows in tables
+                    for row in rows
+                    if isinstance(row, dict) and isinstance(row.get(field), str)
+                }
+            scale = colour.get("scale") if isinstance(colour.get("scale"), dict) else {}
+            domain = scale.get("domain") if isinstance(scale.get("domain"), list) else []
+            colours = scale.get("range") if isinstance(scale.get("range"), list) else []
+            given = {value: str(c).lower() for value, c in zip(domain, colours) if isinstance(value, str)}
+            values = seen[field] | {value for value in domain if isinstance(value, str)}
+            wrong = sorted(
+                value
+                for value in values
+                if (variant := variant_of(value)) and given.get(value) != variant.colour.lower()
+            )
+            if wrong:
+                expected = ", ".join(f"{value} {variant_of(value).colour}" for value in wrong)
+                problems.append(f"'{field}' ({channel}): {expected}")
+    return problems
+
+
+def check_palette(spec: dict) -> None:
+    """Raise :class:`PaletteError` when a chart colours the variants otherwise than the course does."""
+    problems = palette_problems(spec)
+    if problems:
+        raise PaletteError(
+            "Deze grafiek kleurt de uitvoeringsvarianten niet met de vaste kleuren van de cursus. Verwacht: "
+            + "; ".join(problems)
+            + ". Gebruik variant_kleur(...) uit activering.preamble (of activering.vocabulary.variant_colours)."
+        )
+
+
 def chart_svg(chart: alt.TopLevelMixin, alt_text: str) -> str:
-    """Render a chart to SVG that a screen reader announces as one image with ``alt_text``."""
-    svg = vlc.vegalite_to_svg(real_data_wording(chart.to_json()))
+    """Render a chart to SVG that a screen reader announces as one image with ``alt_text``.
+
+    Refuses (:class:`PaletteError`) a chart that colours the variants with other colours.
+    """
+    spec = chart.to_json()
+    check_palette(json.loads(spec))
+    svg = vlc.vegalite_to_svg(real_data_wording(spec))
     label = html.escape(alt_text, quote=True)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
@@ -92,6 +212,6 @@ def show_chart(chart: alt.TopLevelMixin, alt_text: str) -> HTML:
     return HTML(
         '<figure class="activering-chart">'
         f"{chart_svg(chart, alt_text)}"
-        f'<figcaption><strong>Tekstalternatief.</strong> {caption}</figcaption>'
+        f"<figcaption><strong>Tekstalternatief.</strong> {caption}</figcaption>"
         "</figure>"
     )

@@ -1,7 +1,9 @@
 """Sphinx extension for the course book: casus pages generated from casussen/*.yml at build time.
 
-Pages are written before Sphinx looks for source files, so the YAML stays the only copy.
-The casus player script and styles ship with the book (no CDN).
+Pages are written into casussen/gegenereerd/ (git ignores it) before Sphinx looks for source files, so
+the YAML stays the only copy. The ``casussen`` directive renders a module's list of casussen at build
+time, so an edited casus never leaves a stale link. The casus player script and styles ship with the
+book (no CDN). Importing this module imports no chart or data library (Altair, pandas).
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util.docutils import SphinxDirective
 
 from activering.bibliography import register_dutch_styles
 from activering.casus.load import CasusError, load_all_casussen
-from activering.casus.page import generate_pages
-from activering.data.loader import data_dir
+from activering.casus.page import GENERATED_DIR, generate_pages, module_casus_markdown
+from activering.data.databron import data_dir
 
 STATIC = Path(__file__).parent / "static"
 
@@ -33,11 +38,65 @@ def _generate_casus_pages(app: Sphinx, config) -> None:
         casussen = load_all_casussen(source / "casussen")
     except CasusError as error:
         raise ExtensionError(f"Ongeldige casus:\n{error}") from error
-    generate_pages(casussen, source / "casussen" / "paginas", source / "casussen" / "notebooks")
+    app.activering_casussen = casussen
+    generate_pages(casussen, source / GENERATED_DIR)
+
+
+class CasussenDirective(SphinxDirective):
+    """```{casussen}```: the list of casussen of a module, with links to their pages.
+
+    The module is the folder of the page (modules/<module>/index), or the directive's argument.
+    """
+
+    optional_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        parts = self.env.docname.split("/")
+        if self.arguments:
+            module = self.arguments[0]
+        elif len(parts) == 3 and parts[0] == "modules":
+            module = parts[1]
+        else:
+            raise self.error(
+                "De lijst met casussen hoort op een modulepagina; geef anders de module op: ```{casussen} 04-sancties"
+            )
+        if not (Path(self.env.srcdir) / "modules" / module).is_dir():
+            raise self.error(f"Onbekende module '{module}' (er is geen map modules/{module}).")
+        text = module_casus_markdown(module, self.env.app.activering_casussen)
+        self.env.activering_casus_lists.setdefault(self.env.docname, []).append((module, text))
+        container = nodes.container(classes=["casus-lijst"])
+        self.state.nested_parse(StringList(text.splitlines(), source=self.env.docname), self.content_offset, container)
+        return [container]
+
+
+def _init_casus_lists(app: Sphinx) -> None:
+    if not hasattr(app.env, "activering_casus_lists"):
+        app.env.activering_casus_lists = {}
+
+
+def _purge_casus_lists(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "activering_casus_lists", {}).pop(docname, None)
+
+
+def _merge_casus_lists(app: Sphinx, env, docnames, other) -> None:
+    lists = getattr(other, "activering_casus_lists", {})
+    env.activering_casus_lists.update({docname: lists[docname] for docname in docnames if docname in lists})
+
+
+def _outdated_casus_lists(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages whose list of casussen would now read differently (a casus was added, moved or renamed)."""
+    lists = getattr(env, "activering_casus_lists", {})
+    return sorted(
+        docname
+        for docname, rendered in lists.items()
+        if any(module_casus_markdown(module, app.activering_casussen) != text for module, text in rendered)
+    )
 
 
 def _data_fingerprint() -> str:
     """A hash of the caseload data the pages will load (the course set or a trainer's own)."""
+
     digest = hashlib.sha256()
     folder = data_dir()
     for path in sorted(folder.glob("*")):
@@ -97,6 +156,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _generate_casus_pages, priority=1)
     app.connect("config-inited", _invalidate_cache_when_data_changed, priority=900)
     app.connect("env-get-outdated", _outdated_after_data_change)
+    app.connect("env-get-outdated", _outdated_casus_lists)
+    app.connect("builder-inited", _init_casus_lists)
+    app.connect("env-purge-doc", _purge_casus_lists)
+    app.connect("env-merge-info", _merge_casus_lists)
+    app.add_directive("casussen", CasussenDirective)
     app.connect("source-read", _note_data_dependencies)
     app.connect("html-page-context", _drop_thebe)
     app.connect("html-page-context", _accessible_citations)

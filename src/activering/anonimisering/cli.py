@@ -11,7 +11,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.progress import Progress as RichProgress
 from typer.core import TyperGroup
 
@@ -45,8 +52,11 @@ def derive_key(text: str) -> bytes:
 def _accept(text: str, where: Path | str) -> bytes:
     problem = key_problem(text)
     if problem is not None:
-        raise ExportError(where, f"sleutel is te zwak: {problem}. Gebruik een lange willekeurige sleutel, of laat het "
-                                 "programma er een maken met --sleutel-bestand NIEUW_BESTAND")
+        raise ExportError(
+            where,
+            f"sleutel is te zwak: {problem}. Gebruik een lange willekeurige sleutel, of laat het "
+            "programma er een maken met --sleutel-bestand NIEUW_BESTAND",
+        )
     return derive_key(text)
 
 
@@ -73,9 +83,18 @@ class BarProgress(Progress):
     """A rich progress bar: the phase as its description, the free-text notes as its steps."""
 
     def __init__(self, console: Console) -> None:
-        self.bar = RichProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("nog"), TimeRemainingColumn(),
-                                console=console, transient=True, disable=not console.is_terminal)
+        self.bar = RichProgress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("nog"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
         self.task = self.bar.add_task("Starten", total=None)
 
     def __enter__(self) -> BarProgress:
@@ -111,7 +130,9 @@ def _inside(path: Path, folder: Path) -> bool:
 def resolve_key(key_file: Path | None, out_dir: Path, console: Console) -> tuple[bytes, str]:
     """The secret key: from a key file, $ACTIVERING_SLEUTEL, a prompt, or freshly generated."""
     if key_file is not None and _inside(key_file, out_dir):
-        raise ExportError(key_file, "het sleutelbestand mag niet in de uitvoermap staan (de sleutel hoort niet bij het resultaat)")
+        raise ExportError(
+            key_file, "het sleutelbestand mag niet in de uitvoermap staan (de sleutel hoort niet bij het resultaat)"
+        )
     if key_file is not None and key_file.exists():
         try:
             text = key_file.read_text(encoding="utf-8").strip()
@@ -123,8 +144,12 @@ def resolve_key(key_file: Path | None, out_dir: Path, console: Console) -> tuple
     if key_file is None and os.environ.get(KEY_ENV):
         return _accept(os.environ[KEY_ENV].strip(), f"${KEY_ENV}"), f"uit de omgevingsvariabele {KEY_ENV}"
     if key_file is None and sys.stdin.isatty():
-        text = typer.prompt("Geheime sleutel voor de schuilnamen (leeg laten: eenmalige nieuwe sleutel)",
-                            default="", show_default=False, hide_input=True)
+        text = typer.prompt(
+            "Geheime sleutel voor de schuilnamen (leeg laten: eenmalige nieuwe sleutel)",
+            default="",
+            show_default=False,
+            hide_input=True,
+        )
         if text.strip():
             return _accept(text.strip(), "ingetypte sleutel"), "ingetypt"
     text = secrets.token_hex(32)
@@ -135,8 +160,10 @@ def resolve_key(key_file: Path | None, out_dir: Path, console: Console) -> tuple
             handle.write(text + "\n")
         console.print(f"Nieuwe sleutel bewaard in {key_file}: bewaar dit bestand veilig en buiten de uitvoermap.")
         return derive_key(text), f"nieuw gemaakt en bewaard in {key_file.name}"
-    console.print("Eenmalige sleutel gemaakt en niet bewaard: schuilnamen zijn bij een volgende run anders "
-                  "(gebruik --sleutel-bestand om ze gelijk te houden).")
+    console.print(
+        "Eenmalige sleutel gemaakt en niet bewaard: schuilnamen zijn bij een volgende run anders "
+        "(gebruik --sleutel-bestand om ze gelijk te houden)."
+    )
     return derive_key(text), "eenmalig gemaakt en nergens bewaard"
 
 
@@ -147,15 +174,20 @@ def anonimiseer(
     plan: Path | None = typer.Option(None, "--plan", help=f"Een (bewerkt) {PLAN_NAME} om mee te werken."),
     alleen_plan: bool = typer.Option(False, "--alleen-plan", help="Alleen het plan maken, nog geen data schrijven."),
     sleutel_bestand: Path | None = typer.Option(
-        None, "--sleutel-bestand",
+        None,
+        "--sleutel-bestand",
         help=f"Bestand met de geheime sleutel (bestaat het niet, dan wordt er een gemaakt). Anders ${KEY_ENV} of een vraag.",
     ),
     k: int | None = typer.Option(None, "-k", min=1, help="k voor k-anonimiteit (standaard uit het plan, anders 5)."),
     l: int | None = typer.Option(None, "-l", min=1, help="l voor l-diversiteit (standaard uit het plan, anders 2)."),  # noqa: E741
     zonder_vrije_tekst: bool = typer.Option(
-        False, "--zonder-vrije-tekst", help="Laat alle vrije tekst (gespreksverslagen, notities) weg in plaats van ze op te schonen."),
+        False,
+        "--zonder-vrije-tekst",
+        help="Laat alle vrije tekst (gespreksverslagen, notities) weg in plaats van ze op te schonen.",
+    ),
     bedragen: str = typer.Option(
-        "klassen", "--bedragen", help="Bedragen in klassen (standaard, bijv. 1000-1249) of 'afronden' (op 100 euro)."),
+        "klassen", "--bedragen", help="Bedragen in klassen (standaard, bijv. 1000-1249) of 'afronden' (op 100 euro)."
+    ),
 ) -> None:
     """Anonimiseer een caseload-export: identificerende gegevens eruit, k-anonimiteit en l-diversiteit erin.
 
@@ -174,8 +206,19 @@ def anonimiseer(
     try:
         key, source = (None, "") if alleen_plan else resolve_key(sleutel_bestand, uit, console)
         with BarProgress(console) as progress:
-            summary = run(list(export), uit, key, plan_path=plan, only_plan=alleen_plan, k=k, l=l, key_source=source,
-                          drop_text=zonder_vrije_tekst, amounts=bedragen, progress=progress)
+            summary = run(
+                list(export),
+                uit,
+                key,
+                plan_path=plan,
+                only_plan=alleen_plan,
+                k=k,
+                l=l,
+                key_source=source,
+                drop_text=zonder_vrije_tekst,
+                amounts=bedragen,
+                progress=progress,
+            )
     except ExportError as error:
         console.print(f"[red]Fout:[/red] {error}")
         raise typer.Exit(code=2) from None
@@ -186,11 +229,15 @@ def anonimiseer(
         console.print("[red]Fout:[/red] te weinig geheugen voor deze export; er is niets geschreven.")
         raise typer.Exit(code=2) from None
     except OSError as error:
-        console.print(f"[red]Fout:[/red] {getattr(error, 'filename', None) or uit}: {error.strerror or error}; er is niets geschreven.")
+        console.print(
+            f"[red]Fout:[/red] {getattr(error, 'filename', None) or uit}: {error.strerror or error}; er is niets geschreven."
+        )
         raise typer.Exit(code=2) from None
     except Exception as error:  # noqa: BLE001 - a docent never sees a traceback
-        console.print(f"[red]Fout:[/red] onverwachte fout bij het anonimiseren ({type(error).__name__}); er is niets "
-                      "geschreven. Meld dit bij de makers van de cursus.")
+        console.print(
+            f"[red]Fout:[/red] onverwachte fout bij het anonimiseren ({type(error).__name__}); er is niets "
+            "geschreven. Meld dit bij de makers van de cursus."
+        )
         raise typer.Exit(code=3) from None
     finally:
         if previous is not None:

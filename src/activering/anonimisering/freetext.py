@@ -28,9 +28,10 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -44,6 +45,7 @@ from activering.anonimisering.names import (
     OTHER_WORDS,
     TITLES,
 )
+from activering.processes import die_with_parent
 
 NAAM = "[NAAM]"
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z_\-]*\]")
@@ -70,7 +72,9 @@ _FORMAL_TITLES = frozenset(t.rstrip(".").split()[-1] for t in TITLES) | {"prof",
 _TITLE_WORDS = _FORMAL_TITLES | NAME_CONTEXT_WORDS
 _STOP_AFTER_TITLE = OTHER_WORDS  # "mevrouw wil graag …": not a name
 
-_FOLD_EXTRA = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "’": "'"})
+_FOLD_EXTRA = str.maketrans(
+    {"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "’": "'"}
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -99,8 +103,11 @@ def _deduce_list(folder: str, names: tuple[str, ...], min_length: int = 1) -> se
         for name in names:
             path = base / name / "items.txt"
             if path.exists():
-                items.update(fold(w.strip()) for w in path.read_text(encoding="utf-8").splitlines()
-                             if len(w.strip()) >= min_length)
+                items.update(
+                    fold(w.strip())
+                    for w in path.read_text(encoding="utf-8").splitlines()
+                    if len(w.strip()) >= min_length
+                )
     return items
 
 
@@ -370,8 +377,12 @@ def _extend_left(text: str, start: int, floor: int) -> int:
         before = tail.start()
         initials = _INITIALS_TAIL_RE.search(text, max(floor, before - 12), before)
         prev = _prev_word(text, before)
-        context = (bool(initials) or fold(prev) in _FORMAL_TITLES or words[-1] in ("'t", "’t")
-                   or (_is_capitalised(prev) and not _sentence_start(text, before - len(prev) - 1)))
+        context = (
+            bool(initials)
+            or fold(prev) in _FORMAL_TITLES
+            or words[-1] in ("'t", "’t")
+            or (_is_capitalised(prev) and not _sentence_start(text, before - len(prev) - 1))
+        )
         first = words[0].lower()
         if words[0][0].isupper() or first not in _PREPOSITION_LIKE or (first == "van" and len(words) > 1) or context:
             start = before
@@ -387,22 +398,61 @@ def _extend_left(text: str, start: int, floor: int) -> int:
 
 # deduce tag -> our kind; the placeholder is the kind in capitals.
 DEDUCE_KINDS: dict[str, str] = {
-    "persoon": "naam", "patient": "naam", "voornaam": "naam", "achternaam": "naam", "initiaal": "naam",
-    "naam": "naam", "voornaam_patient": "naam", "achternaam_patient": "naam",
-    "locatie": "plaats", "plaatsnaam": "plaats", "straat": "adres", "huisnummer": "adres", "postbus": "adres",
-    "postcode": "postcode", "instelling": "instelling", "ziekenhuis": "instelling", "zorginstelling": "instelling",
-    "bsn": "bsn", "id": "nummer", "telefoonnummer": "telefoon", "emailadres": "email", "url": "url",
+    "persoon": "naam",
+    "patient": "naam",
+    "voornaam": "naam",
+    "achternaam": "naam",
+    "initiaal": "naam",
+    "naam": "naam",
+    "voornaam_patient": "naam",
+    "achternaam_patient": "naam",
+    "locatie": "plaats",
+    "plaatsnaam": "plaats",
+    "straat": "adres",
+    "huisnummer": "adres",
+    "postbus": "adres",
+    "postcode": "postcode",
+    "instelling": "instelling",
+    "ziekenhuis": "instelling",
+    "zorginstelling": "instelling",
+    "bsn": "bsn",
+    "id": "nummer",
+    "telefoonnummer": "telefoon",
+    "emailadres": "email",
+    "url": "url",
 }
 KIND_PLACEHOLDERS: dict[str, str] = {
-    "naam": NAAM, "naam_export": NAAM, "naam_hoofdletter": NAAM, "naam_eigen": NAAM, "plaats": "[PLAATS]", "adres": "[ADRES]", "postcode": "[POSTCODE]",
-    "instelling": "[INSTELLING]", "bsn": "[BSN]", "nummer": "[NUMMER]", "telefoon": "[TELEFOON]",
-    "email": "[EMAIL]", "url": "[URL]", "overig": "[VERWIJDERD]",
+    "naam": NAAM,
+    "naam_export": NAAM,
+    "naam_hoofdletter": NAAM,
+    "naam_eigen": NAAM,
+    "plaats": "[PLAATS]",
+    "adres": "[ADRES]",
+    "postcode": "[POSTCODE]",
+    "instelling": "[INSTELLING]",
+    "bsn": "[BSN]",
+    "nummer": "[NUMMER]",
+    "telefoon": "[TELEFOON]",
+    "email": "[EMAIL]",
+    "url": "[URL]",
+    "overig": "[VERWIJDERD]",
 }
 # Dates and ages stay: the birth date is handled by detect.redact_array, and a note that says when
 # something happened and how old a child is keeps its meaning.
 DEDUCE_DISABLED = frozenset({"dates", "ages", "redactor"})
-_DEDUCE_PREFIXES = _TITLE_WORDS | {"de", "heer", "hooggeleerde", "weledelgeleerde", "weledelzeergeleerde", "bc", "bacc",
-                                   "kand", "lec", "ds", "dra"}
+_DEDUCE_PREFIXES = _TITLE_WORDS | {
+    "de",
+    "heer",
+    "hooggeleerde",
+    "weledelgeleerde",
+    "weledelzeergeleerde",
+    "bc",
+    "bacc",
+    "kand",
+    "lec",
+    "ds",
+    "dra",
+}
 
 _deduce_lock = threading.Lock()
 _deduce_instance: Any = None
@@ -690,8 +740,9 @@ _CHUNK = 1_000
 _job: tuple[NameIndex | None, bool] = (None, True)
 
 
-def scrub_text(text: str, index: NameIndex | None, use_deduce: bool = True,
-               learned: set[str] | None = None) -> tuple[str, Counter]:
+def scrub_text(
+    text: str, index: NameIndex | None, use_deduce: bool = True, learned: set[str] | None = None
+) -> tuple[str, Counter]:
     """One text through both passes (deduce sees the whole text, names from the export included)."""
     if not text:
         return text, Counter()
@@ -712,8 +763,15 @@ def scrub_text(text: str, index: NameIndex | None, use_deduce: bool = True,
 def _learnable(word: str) -> bool:
     """A word of a found name that may be looked for elsewhere in the column (no title, no word)."""
     key = fold(word)
-    return (len(key) > 2 and word[:1].isupper() and key not in TUSSEN_WORDS and key not in _TITLE_WORDS
-            and key not in NOT_NAME_WORDS and key not in NOT_A_PERSON and key not in OTHER_WORDS)
+    return (
+        len(key) > 2
+        and word[:1].isupper()
+        and key not in TUSSEN_WORDS
+        and key not in _TITLE_WORDS
+        and key not in NOT_NAME_WORDS
+        and key not in NOT_A_PERSON
+        and key not in OTHER_WORDS
+    )
 
 
 def _scrub_chunk(texts: list[str]) -> tuple[list[str], list[Counter], set[str]]:
@@ -771,11 +829,20 @@ def scrub_names(
     try:
         if workers > 1 and len(uniques) >= POOL_MIN_TEXTS and (use_deduce or len(uniques) >= 50 * POOL_MIN_TEXTS):
             context = multiprocessing.get_context("fork")
-            with context.Pool(min(workers, len(chunks))) as pool:
+            # Workers die with this process (kill -9 included). A finished pool is closed and joined, so each
+            # worker ends on its own; terminate() (SIGTERM to every worker) is only for an interrupted run.
+            pool = context.Pool(min(workers, len(chunks)), initializer=die_with_parent, initargs=(os.getpid(),))
+            try:
                 jobs = pool.imap(_scrub_chunk, ([uniques[i] for i in chunk] for chunk in chunks))
                 for chunk, (out, found, names) in zip(chunks, jobs):
                     reported += _collect(chunk, out, found, results, frequency, total, progress)
                     learned |= names
+                pool.close()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
         else:
             for chunk in chunks:
                 out, found, names = _scrub_chunk([uniques[i] for i in chunk])

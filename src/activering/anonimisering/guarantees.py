@@ -103,8 +103,10 @@ def enforce(result: FileResult, k: int, l: int, max_suppression: float) -> tuple
     n = len(next(iter(result.columns.values()))) if result.columns else len(result.source.frame)
     quasi = list(result.hierarchies)
     outcome = Outcome(result.source.name, n, quasi, list(result.sensitive), k, l)
-    sensitive = [pd.factorize(np.asarray(result.columns[c].to_numpy(zero_copy_only=False), dtype=object))[0].astype(np.int64)
-                 for c in result.sensitive]
+    sensitive = [
+        pd.factorize(np.asarray(result.columns[c].to_numpy(zero_copy_only=False), dtype=object))[0].astype(np.int64)
+        for c in result.sensitive
+    ]
     levels = {c: 0 for c in quasi}
     for c in quasi:
         h = result.hierarchies[c]
@@ -140,7 +142,9 @@ def enforce(result: FileResult, k: int, l: int, max_suppression: float) -> tuple
             reasons.append(f"het bestand heeft maar {n} rijen, minder dan k = {k}")
         for c, codes in zip(result.sensitive, sensitive):
             if len(np.unique(codes)) < l:
-                reasons.append(f"gevoelige kolom '{c}' heeft in het hele bestand minder dan l = {l} verschillende waarden")
+                reasons.append(
+                    f"gevoelige kolom '{c}' heeft in het hele bestand minder dan l = {l} verschillende waarden"
+                )
         raise ExportError(
             result.source.path,
             "k-anonimiteit/l-diversiteit is onhaalbaar: "
@@ -189,8 +193,12 @@ def measure(result: FileResult, outcome: Outcome, keep: np.ndarray) -> None:
         return
     codes = [result.hierarchies[c].levels[outcome.levels[c]].codes[keep] for c in outcome.quasi]
     ids = _class_ids(codes, int(keep.sum()))
-    sensitive = [pd.factorize(np.asarray(result.columns[c].to_numpy(zero_copy_only=False), dtype=object)[keep])[0].astype(np.int64)
-                 for c in result.sensitive]
+    sensitive = [
+        pd.factorize(np.asarray(result.columns[c].to_numpy(zero_copy_only=False), dtype=object)[keep])[0].astype(
+            np.int64
+        )
+        for c in result.sensitive
+    ]
     outcome.k_reached, outcome.l_reached, outcome.classes = _measure(ids, sensitive)
 
 

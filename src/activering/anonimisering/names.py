@@ -49,14 +49,49 @@ WORDLIKE: frozenset[str] = frozenset(
 
 # Words that join the parts of a Dutch surname (van der Berg, in 't Veld).
 TUSSENVOEGSELS: tuple[str, ...] = (
-    "van der", "van den", "van de", "van het", "van 't", "in 't", "in het", "op de", "op den", "uit den",
-    "van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "la", "le", "du", "d'",
+    "van der",
+    "van den",
+    "van de",
+    "van het",
+    "van 't",
+    "in 't",
+    "in het",
+    "op de",
+    "op den",
+    "uit den",
+    "van",
+    "de",
+    "der",
+    "den",
+    "ter",
+    "ten",
+    "te",
+    "het",
+    "'t",
+    "la",
+    "le",
+    "du",
+    "d'",
 )
 
 # Titles and forms of address after which a capitalised word is taken to be a name.
 TITLES: tuple[str, ...] = (
-    "mevrouw", "mevr.", "mevr", "mw.", "mw", "meneer", "mijnheer", "mnr.", "dhr.", "dhr", "de heer",
-    "mr.", "dr.", "drs.", "ir.", "ing.",
+    "mevrouw",
+    "mevr.",
+    "mevr",
+    "mw.",
+    "mw",
+    "meneer",
+    "mijnheer",
+    "mnr.",
+    "dhr.",
+    "dhr",
+    "de heer",
+    "mr.",
+    "dr.",
+    "drs.",
+    "ir.",
+    "ing.",
 )
 
 

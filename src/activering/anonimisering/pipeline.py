@@ -71,7 +71,7 @@ def clean_leftovers(out_dir: Path) -> list[str]:
         return []
     notes = []
     for entry in sorted(parent.glob(f".{out_dir.name}.*-*")):
-        kind = entry.name[len(out_dir.name) + 2:].split("-", 1)[0]
+        kind = entry.name[len(out_dir.name) + 2 :].split("-", 1)[0]
         if kind not in ("nieuw", "oud") or not entry.is_dir():
             continue
         try:
@@ -79,7 +79,9 @@ def clean_leftovers(out_dir: Path) -> list[str]:
         except (OSError, ValueError):
             pid = None
         if pid is not None and _alive(pid):
-            raise ExportError(out_dir, f"er loopt al een run naar deze uitvoermap (proces {pid}); wacht tot die klaar is")
+            raise ExportError(
+                out_dir, f"er loopt al een run naar deze uitvoermap (proces {pid}); wacht tot die klaar is"
+            )
         if kind == "oud" and not out_dir.exists() and (entry / "_").is_dir():
             os.rename(entry / "_", out_dir)
             notes.append(f"{out_dir.name}: het vorige resultaat, dat een afgebroken run opzij had gezet, is teruggezet")
@@ -115,8 +117,11 @@ def prepare_output(out_dir: Path, inputs: list[Path]) -> None:
         if not out.is_dir():
             raise ExportError(out_dir, "uitvoermap bestaat al als bestand")
         if any(out.iterdir()) and not (out / MARKER).exists():
-            raise ExportError(out_dir, "uitvoermap bestaat al en is niet leeg (en geen eerder resultaat van "
-                                       "`activering anonimiseer`); kies een nieuwe of lege map")
+            raise ExportError(
+                out_dir,
+                "uitvoermap bestaat al en is niet leeg (en geen eerder resultaat van "
+                "`activering anonimiseer`); kies een nieuwe of lege map",
+            )
 
 
 def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> None:
@@ -142,7 +147,8 @@ def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> None:
         (staging / MARKER).write_text(
             "Resultaat van `activering anonimiseer`; deze bestanden worden bij een nieuwe run vervangen.\n"
             "Andere bestanden in deze map blijven bewaard.\n" + "".join(f"- {n}\n" for n in sorted(files)),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         for name in foreign_entries(out_dir, set(files)):
             entry = out_dir / name
             if entry.is_dir() and not entry.is_symlink():
@@ -166,8 +172,9 @@ def write_atomically(out_dir: Path, files: dict[str, bytes | pa.Table]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _cascade(results: list[FileResult], keep: dict[str, np.ndarray], removed_from: FileResult,
-             removed: np.ndarray) -> dict[str, int]:
+def _cascade(
+    results: list[FileResult], keep: dict[str, np.ndarray], removed_from: FileResult, removed: np.ndarray
+) -> dict[str, int]:
     """Drop rows in other files that belong to a suppressed row (same pseudonym in a unique key column)."""
     counts: dict[str, int] = {}
     for column, domain in removed_from.keys.items():
@@ -238,10 +245,17 @@ def run(
         raise ExportError(out_dir, "geen sleutel voor de schuilnamen")
 
     progress.phase("Namen uit de naamkolommen verzamelen")
-    scrub = TextScrub(name_index(files, plan), use_deduce=use_deduce, progress=progress.texts_done,
-                      owners=owner_tokens(files, plan))
-    progress.texts_total(sum(len(f.frame) for f in files for c, cp in plan.for_file(f.name).kolommen.items()
-                             if cp.actie == "redigeer" and c in f.frame.columns))
+    scrub = TextScrub(
+        name_index(files, plan), use_deduce=use_deduce, progress=progress.texts_done, owners=owner_tokens(files, plan)
+    )
+    progress.texts_total(
+        sum(
+            len(f.frame)
+            for f in files
+            for c, cp in plan.for_file(f.name).kolommen.items()
+            if cp.actie == "redigeer" and c in f.frame.columns
+        )
+    )
     progress.phase("Bewerken en vrije tekst opschonen")
     results = [transform_file(f, plan.for_file(f.name), plan, key, scrub) for f in files]
     progress.phase("k-anonimiteit en l-diversiteit")
@@ -255,8 +269,10 @@ def run(
         outcomes[r.source.name] = outcome
         keep[r.source.name] &= mask
         if outcome.budget_exceeded:
-            warnings.append(f"{r.source.name}: om k = {plan.k} en l = {plan.l} te halen zijn {outcome.suppressed:,} rijen "
-                            f"weggelaten, meer dan max_onderdrukking ({plan.max_onderdrukking:.0%})")
+            warnings.append(
+                f"{r.source.name}: om k = {plan.k} en l = {plan.l} te halen zijn {outcome.suppressed:,} rijen "
+                f"weggelaten, meer dan max_onderdrukking ({plan.max_onderdrukking:.0%})"
+            )
     # Suppressing people can shrink classes elsewhere (through the cascade); repeat until stable.
     for _ in range(10):
         changed = False
@@ -273,8 +289,12 @@ def run(
                 continue
             ids = np.full(len(kept), -1, dtype=np.int64)
             ids[kept] = guarantees._class_ids([c[kept] for c in codes], int(kept.sum()))
-            sens = [np.asarray(pc.dictionary_encode(r.columns[c]).indices.to_numpy(zero_copy_only=False), dtype=np.int64)[kept]
-                    for c in r.sensitive]
+            sens = [
+                np.asarray(pc.dictionary_encode(r.columns[c]).indices.to_numpy(zero_copy_only=False), dtype=np.int64)[
+                    kept
+                ]
+                for c in r.sensitive
+            ]
             bad = np.zeros(len(kept), dtype=bool)
             bad[kept] = guarantees.failing(ids[kept], sens, plan.k, plan.l)
             if bad.any():
@@ -295,12 +315,20 @@ def run(
         output[r.source.output_name] = table.take(pa.array(row_order(key, r.source.name, table.num_rows)))
         src = r.source
         read_as = "Excel (.xlsx)" if src.delimiter is None else f"CSV, {src.encoding}, {DELIMITER_NAMES[src.delimiter]}"
-        summary_files.append({"name": src.name, "read_as": read_as, "rows_in": len(src.frame),
-                              "rows_out": int(keep[src.name].sum()), "output": r.source.output_name})
+        summary_files.append(
+            {
+                "name": src.name,
+                "read_as": read_as,
+                "rows_in": len(src.frame),
+                "rows_out": int(keep[src.name].sum()),
+                "output": r.source.output_name,
+            }
+        )
     if len(set(output)) != len(results):
         raise ExportError(inputs[0], "twee exportbestanden krijgen dezelfde uitvoernaam (zelfde naam, andere extensie)")
-    summary = RunSummary(plan, plan_source, summary_files, outcomes,
-                         {r.source.name: r.redactions for r in results}, warnings, key_source)
+    summary = RunSummary(
+        plan, plan_source, summary_files, outcomes, {r.source.name: r.redactions for r in results}, warnings, key_source
+    )
     summary.kept_files = foreign_entries(out_dir, set(output) | {PLAN_NAME, REPORT_NAME + ".md", REPORT_NAME + ".html"})
     summary.seconds = time.perf_counter() - started
     output[PLAN_NAME] = dump_plan(plan).encode("utf-8")

@@ -22,8 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from activering.anonimisering.detect import classify_column, normalise_name
 from activering.anonimisering.read import ExportError, SourceFile
 
-Actie = Literal["behoud", "verwijder", "pseudonimiseer", "leeftijdsklasse", "regio", "maand", "redigeer",
-                "klasse", "afronden"]
+Actie = Literal[
+    "behoud", "verwijder", "pseudonimiseer", "leeftijdsklasse", "regio", "maand", "redigeer", "klasse", "afronden"
+]
 Rol = Literal["geen", "quasi", "gevoelig"]
 ACTIONS_FOR_QUASI = ("behoud", "leeftijdsklasse", "regio", "maand", "klasse", "afronden")
 DEFAULT_AGE_EDGES = [18, 27, 35, 45, 55, 65]  # the course's age bands: 18-26, 27-34, 35-44, 45-54, 55-64
@@ -33,8 +34,23 @@ DEFAULT_AMOUNT_EDGES = [250, 500, 750, 1000, 1250, 1500, 2000]
 DEFAULT_AMOUNT_STEP = 100
 DEFAULT_MONTH_EDGES = [12, 24, 60]
 DEFAULT_COUNT_EDGES = [1, 2, 4, 7, 12, 20]
-_AMOUNT_HINTS = ("bedrag", "uitkering", "inkomen", "norm", "loon", "toeslag", "schuld", "euro", "eur", "kosten",
-                 "huur", "vermogen", "premie", "korting", "salaris")
+_AMOUNT_HINTS = (
+    "bedrag",
+    "uitkering",
+    "inkomen",
+    "norm",
+    "loon",
+    "toeslag",
+    "schuld",
+    "euro",
+    "eur",
+    "kosten",
+    "huur",
+    "vermogen",
+    "premie",
+    "korting",
+    "salaris",
+)
 _MONTH_HINTS = ("maanden", "duur", "maand")
 _COUNT_HINTS = ("aantal", "keer", "contacten", "kinderen", "personen")
 FEW_VALUES = 12  # a number column with at most this many different whole values is a category (trede 1-6)
@@ -62,7 +78,9 @@ class ColumnPlan(_Strict):
         if self.actie == "verwijder" and self.rol != "geen":
             self.rol = "geen"  # a column that is gone plays no part in k or l
         if self.rol == "quasi" and self.actie not in ACTIONS_FOR_QUASI:
-            raise ValueError(f"rol 'quasi' past alleen bij actie {', '.join(ACTIONS_FOR_QUASI)}, niet bij '{self.actie}'")
+            raise ValueError(
+                f"rol 'quasi' past alleen bij actie {', '.join(ACTIONS_FOR_QUASI)}, niet bij '{self.actie}'"
+            )
         if self.rol == "gevoelig" and self.actie in ("verwijder", "pseudonimiseer", "redigeer"):
             raise ValueError(f"rol 'gevoelig' past niet bij actie '{self.actie}'")
         if self.grenzen is not None and (not self.grenzen or sorted(set(self.grenzen)) != self.grenzen):
@@ -124,8 +142,14 @@ _HEADER = """\
 """
 
 
-def detect_plan(files: list[SourceFile], k: int = 5, l: int = 2, today: dt.date | None = None,  # noqa: E741
-                free_text: str = "redigeer", amounts: str = "klassen") -> Plan:
+def detect_plan(
+    files: list[SourceFile],
+    k: int = 5,
+    l: int = 2,  # noqa: E741  (l-diversity)
+    today: dt.date | None = None,
+    free_text: str = "redigeer",
+    amounts: str = "klassen",
+) -> Plan:
     """A first plan from column names and contents; every choice carries its reason."""
     names_per_file = Counter(normalise_name(c) for f in files for c in f.frame.columns)
     plans = []
@@ -141,12 +165,19 @@ def detect_plan(files: list[SourceFile], k: int = 5, l: int = 2, today: dt.date 
             n_unique = pc.count_distinct(nonempty).as_py() if len(nonempty) else 0
             guess = classify_column(name, sample, len(nonempty), n_unique)
             if guess.kind == "getal" and n_unique <= FEW_VALUES and all(str(v).strip().isdigit() for v in sample):
-                guess = replace(guess, kind="categorie", reason=guess.reason + f"; maar {n_unique} verschillende "
-                                                                              "hele getallen: een categorie")
+                guess = replace(
+                    guess,
+                    kind="categorie",
+                    reason=guess.reason + f"; maar {n_unique} verschillende hele getallen: een categorie",
+                )
             columns[name] = _default(name, guess, names_per_file[normalise_name(name)] > 1, amounts, sample)
             if free_text == "verwijder" and columns[name].actie == "redigeer":
-                columns[name] = columns[name].model_copy(update={
-                    "actie": "verwijder", "reden": columns[name].reden + "; vrije tekst weggelaten (--zonder-vrije-tekst)"})
+                columns[name] = columns[name].model_copy(
+                    update={
+                        "actie": "verwijder",
+                        "reden": columns[name].reden + "; vrije tekst weggelaten (--zonder-vrije-tekst)",
+                    }
+                )
         plans.append(FilePlan(bestand=source.name, kolommen=columns))
     return Plan(k=k, l=l, peildatum=today or dt.date.today(), vrije_tekst=free_text, bestanden=plans)
 
@@ -155,8 +186,14 @@ def drop_free_text(plan: Plan) -> Plan:
     """The plan with every free-text column (actie redigeer) removed."""
     files = []
     for fplan in plan.bestanden:
-        columns = {name: (c.model_copy(update={"actie": "verwijder", "reden": c.reden + "; vrije tekst weggelaten"})
-                          if c.actie == "redigeer" else c) for name, c in fplan.kolommen.items()}
+        columns = {
+            name: (
+                c.model_copy(update={"actie": "verwijder", "reden": c.reden + "; vrije tekst weggelaten"})
+                if c.actie == "redigeer"
+                else c
+            )
+            for name, c in fplan.kolommen.items()
+        }
         files.append(fplan.model_copy(update={"kolommen": columns}))
     return plan.model_copy(update={"bestanden": files, "vrije_tekst": "verwijder"})
 
@@ -199,7 +236,11 @@ def _default(name: str, guess, shared: bool, amounts: str = "klassen", sample: l
     role = "gevoelig" if guess.sensitive else "quasi"  # whatever stays could identify in combination
     if kind == "bsn":
         if shared:
-            return ColumnPlan(actie="pseudonimiseer", sleutel="bsn", **{**extra, "reden": guess.reason + "; staat in meer bestanden (koppelsleutel)"})
+            return ColumnPlan(
+                actie="pseudonimiseer",
+                sleutel="bsn",
+                **{**extra, "reden": guess.reason + "; staat in meer bestanden (koppelsleutel)"},
+            )
         return ColumnPlan(actie="verwijder", **extra)
     if kind in ("naam", "adres", "telefoon", "email", "iban", "leeg"):
         return ColumnPlan(actie="verwijder", **extra)
@@ -210,8 +251,13 @@ def _default(name: str, guess, shared: bool, amounts: str = "klassen", sample: l
     if kind == "postcode":
         return ColumnPlan(actie="regio", rol="quasi", **extra)
     if kind == "geboortedatum":
-        return ColumnPlan(actie="leeftijdsklasse", rol="quasi", datumformaat=guess.date_format,
-                          grenzen=list(DEFAULT_AGE_EDGES), **extra)
+        return ColumnPlan(
+            actie="leeftijdsklasse",
+            rol="quasi",
+            datumformaat=guess.date_format,
+            grenzen=list(DEFAULT_AGE_EDGES),
+            **extra,
+        )
     if kind == "leeftijd":
         return ColumnPlan(actie="leeftijdsklasse", rol="quasi", grenzen=list(DEFAULT_AGE_EDGES), **extra)
     if kind in ("geslacht", "woonplaats", "huishouden"):
@@ -223,11 +269,23 @@ def _default(name: str, guess, shared: bool, amounts: str = "klassen", sample: l
     if kind == "getal" and role == "quasi":
         edges, why = _number_edges(name, sample or [])
         if amounts == "afronden" and why.startswith("bedrag"):
-            return ColumnPlan(actie="afronden", rol=role, stap=DEFAULT_AMOUNT_STEP, decimale_komma=guess.decimal_comma,
-                              **{**extra, "reden": guess.reason + f"; bedrag: afgerond op {DEFAULT_AMOUNT_STEP}"})
-        return ColumnPlan(actie="klasse", rol=role, grenzen=edges, decimale_komma=guess.decimal_comma,
-                          **{**extra, "reden": guess.reason + "; " + why})
-    return ColumnPlan(actie="behoud", rol=role, decimale_komma=guess.decimal_comma, datumformaat=guess.date_format, **extra)
+            return ColumnPlan(
+                actie="afronden",
+                rol=role,
+                stap=DEFAULT_AMOUNT_STEP,
+                decimale_komma=guess.decimal_comma,
+                **{**extra, "reden": guess.reason + f"; bedrag: afgerond op {DEFAULT_AMOUNT_STEP}"},
+            )
+        return ColumnPlan(
+            actie="klasse",
+            rol=role,
+            grenzen=edges,
+            decimale_komma=guess.decimal_comma,
+            **{**extra, "reden": guess.reason + "; " + why},
+        )
+    return ColumnPlan(
+        actie="behoud", rol=role, decimale_komma=guess.decimal_comma, datumformaat=guess.date_format, **extra
+    )
 
 
 class _PlanDumper(yaml.SafeDumper):
@@ -265,8 +323,11 @@ def load_plan(path: Path) -> Plan:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         line = getattr(getattr(error, "problem_mark", None), "line", None)
-        raise ExportError(path, f"planbestand is geen geldige YAML ({getattr(error, 'problem', error)})",
-                          line=None if line is None else line + 1) from None
+        raise ExportError(
+            path,
+            f"planbestand is geen geldige YAML ({getattr(error, 'problem', error)})",
+            line=None if line is None else line + 1,
+        ) from None
     try:
         return Plan.model_validate(raw)
     except ValidationError as error:

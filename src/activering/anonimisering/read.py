@@ -12,9 +12,9 @@ import csv
 import datetime as dt
 import io
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -155,13 +155,18 @@ def decode(path: Path, raw: bytes) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExportError(path, "tekstcodering UTF-16 wordt niet gelezen: sla het bestand op als CSV UTF-8")
     if b"\x00" in raw[:65536]:
-        raise ExportError(path, "onbekende tekstcodering of geen tekstbestand (bevat nul-bytes)", line=_line_at(raw, raw.index(b"\x00")))
+        raise ExportError(
+            path,
+            "onbekende tekstcodering of geen tekstbestand (bevat nul-bytes)",
+            line=_line_at(raw, raw.index(b"\x00")),
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
             return raw[3:].decode("utf-8"), "utf-8-bom"
         except UnicodeDecodeError as error:
-            raise ExportError(path, "bestand begint als UTF-8 maar bevat ongeldige tekens",
-                              line=_line_at(raw, error.start + 3)) from None
+            raise ExportError(
+                path, "bestand begint als UTF-8 maar bevat ongeldige tekens", line=_line_at(raw, error.start + 3)
+            ) from None
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -209,7 +214,7 @@ def read_csv(path: Path) -> SourceFile:
     delimiter = sniff_delimiter(text[: text.find("\n") if "\n" in text else len(text)])
     warnings: list[str] = []
     try:
-        first = next(csv.reader(io.StringIO(text[:1 << 20], newline=""), delimiter=delimiter))
+        first = next(csv.reader(io.StringIO(text[: 1 << 20], newline=""), delimiter=delimiter))
     except (csv.Error, StopIteration):
         first = None
     if first:
@@ -247,8 +252,9 @@ def read_csv(path: Path) -> SourceFile:
                         line=start,
                     )
     except csv.Error as error:
-        raise ExportError(path, f"CSV is niet te lezen ({error}); staat er een aanhalingsteken te veel?",
-                          line=reader.line_num) from None
+        raise ExportError(
+            path, f"CSV is niet te lezen ({error}); staat er een aanhalingsteken te veel?", line=reader.line_num
+        ) from None
 
     if short:
         warnings.append(

@@ -77,12 +77,11 @@ def _on_unique(array: pa.Array, function) -> pa.Array:
 
 # --- pseudonyms --------------------------------------------------------------------------------
 
+
 def pseudonyms(values: list[str], key: bytes, domain: str) -> list[str]:
     """Keyed-hash pseudonyms (BLAKE2b with the secret key): 13 capital letters per value."""
     prefix = domain.encode("utf-8") + b"\x1f"
-    digests = b"".join(
-        hashlib.blake2b(prefix + v.encode("utf-8"), key=key, digest_size=8).digest() for v in values
-    )
+    digests = b"".join(hashlib.blake2b(prefix + v.encode("utf-8"), key=key, digest_size=8).digest() for v in values)
     numbers = np.frombuffer(digests, dtype="<u8").copy()
     letters = np.empty((len(values), PSEUDONYM_LENGTH), dtype=np.uint8)
     for i in range(PSEUDONYM_LENGTH):
@@ -103,7 +102,9 @@ def pseudonymise(array: pa.Array, key: bytes, domain: str, kind: str, path, colu
     uniques = encoded.dictionary.to_pylist()
     names = pseudonyms(uniques, key, domain)
     if len(set(names)) != len(names):  # pragma: no cover - chance about 1 in 10 million per million values
-        raise ExportError(path, "twee waarden kregen dezelfde schuilnaam; draai opnieuw met een andere sleutel", column=column)
+        raise ExportError(
+            path, "twee waarden kregen dezelfde schuilnaam; draai opnieuw met een andere sleutel", column=column
+        )
     names = ["" if u == "" else n for u, n in zip(uniques, names)]
     return pc.take(pa.array(names, type=pa.large_string()), encoded.indices)
 
@@ -117,7 +118,7 @@ _ISO = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?:[ T].*)?$"
 def parse_dates(array: pa.Array, fmt: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Year, month, day (0 where empty or invalid) and a mask of non-empty values that are not dates."""
     parts = {}
-    for pattern in ((_DMY, _ISO) if fmt != "iso" else (_ISO, _DMY)):
+    for pattern in (_DMY, _ISO) if fmt != "iso" else (_ISO, _DMY):
         struct = pc.extract_regex(array, pattern=pattern)
         valid = pc.fill_null(pc.is_valid(struct), False).to_numpy(zero_copy_only=False)
         for name in ("y", "m", "d"):
@@ -143,7 +144,9 @@ def parse_numbers(array: pa.Array, decimal_comma: bool) -> tuple[np.ndarray, np.
     if decimal_comma:
         text = pc.replace_substring(text, ".", "")
         text = pc.replace_substring(text, ",", ".")
-    numbers = pd.to_numeric(pd.Series(text.to_numpy(zero_copy_only=False), dtype=object), errors="coerce").to_numpy(float)
+    numbers = pd.to_numeric(pd.Series(text.to_numpy(zero_copy_only=False), dtype=object), errors="coerce").to_numpy(
+        float
+    )
     empty = pc.equal(array, "").to_numpy(zero_copy_only=False) if len(array) else np.zeros(0, bool)
     return numbers, np.isnan(numbers) & ~empty
 
@@ -157,13 +160,17 @@ def _check_parsed(result: FileResult, column: str, bad: np.ndarray, what: str) -
     lines = [source.line_of(int(r)) for r in rows[:5]] if len(source.lines) else []
     where = lines_text(lines, len(rows)) if lines else f"{len(rows):,} rijen"
     if bad.mean() > 0.5 and len(rows) > 10:
-        raise ExportError(source.path, f"meer dan de helft van de waarden is geen {what}; klopt de actie in het plan?",
-                          column=column)
-    result.warnings.append(f"{source.name}, kolom '{column}': {len(rows):,} waarde(n) zijn geen geldige {what} "
-                           f"({where}); die zijn leeg gelaten")
+        raise ExportError(
+            source.path, f"meer dan de helft van de waarden is geen {what}; klopt de actie in het plan?", column=column
+        )
+    result.warnings.append(
+        f"{source.name}, kolom '{column}': {len(rows):,} waarde(n) zijn geen geldige {what} "
+        f"({where}); die zijn leeg gelaten"
+    )
 
 
 # --- hierarchies -------------------------------------------------------------------------------
+
 
 def _level(keys: np.ndarray, missing: np.ndarray, label, description: str) -> Level:
     """Codes for the distinct keys (in key order), -1 for missing rows; labels only for present keys."""
@@ -178,7 +185,9 @@ def _top(n: int) -> Level:
     return Level(np.zeros(n, dtype=np.int64), ["*"], "volledig weggelaten (*)")
 
 
-def age_hierarchy(ages: np.ndarray, missing: np.ndarray, edges: list[int], what: str = "leeftijdsklassen") -> list[Level]:
+def age_hierarchy(
+    ages: np.ndarray, missing: np.ndarray, edges: list[int], what: str = "leeftijdsklassen"
+) -> list[Level]:
     """Bands with the given lower bounds (``<18``, ``18-26``, …, ``65+``), then every other bound dropped, …, ``*``."""
     levels = []
     step = 1
@@ -260,12 +269,17 @@ def value_hierarchy(array: pa.Array, k: int = 5) -> list[Level]:
         new_code = np.full(len(labels), len(keep), dtype=np.int64)
         new_code[keep] = np.arange(len(keep))
         merged = np.where(codes >= 0, new_code[np.maximum(codes, 0)], -1)
-        levels.append(Level(merged, [labels[i] for i in keep] + ["overig"], f"waarden met minder dan {k} rijen samen als 'overig'"))
+        levels.append(
+            Level(
+                merged, [labels[i] for i in keep] + ["overig"], f"waarden met minder dan {k} rijen samen als 'overig'"
+            )
+        )
     levels.append(_top(len(array)))
     return levels
 
 
 # --- one file ----------------------------------------------------------------------------------
+
 
 @dataclass
 class TextScrub:
@@ -277,7 +291,9 @@ class TextScrub:
     owners: dict = field(default_factory=dict)  # file name → per row the name tokens of the person it is about
 
 
-def transform_file(source: SourceFile, fplan: FilePlan, plan: Plan, key: bytes, scrub: TextScrub | None = None) -> FileResult:
+def transform_file(
+    source: SourceFile, fplan: FilePlan, plan: Plan, key: bytes, scrub: TextScrub | None = None
+) -> FileResult:
     result = FileResult(source, {})
     reference = plan.peildatum
     scrub = scrub or TextScrub()
@@ -300,14 +316,22 @@ def _placeholder_counts(before: pa.Array, after: pa.Array) -> dict[str, int]:
     counts = {}
     for kind, placeholder in PLACEHOLDERS.items():
         added = (pc.sum(pc.count_substring(after, placeholder)).as_py() or 0) - (
-            pc.sum(pc.count_substring(before, placeholder)).as_py() or 0)
+            pc.sum(pc.count_substring(before, placeholder)).as_py() or 0
+        )
         if added > 0:
             counts[kind] = int(added)
     return counts
 
 
-def scrub_text(array: pa.Array, scrub: TextScrub, *, structured: bool = True, deduce: bool | None = None,
-               only: set[str] | None = None, report_progress: bool = False) -> tuple[pa.Array, dict[str, int]]:
+def scrub_text(
+    array: pa.Array,
+    scrub: TextScrub,
+    *,
+    structured: bool = True,
+    deduce: bool | None = None,
+    only: set[str] | None = None,
+    report_progress: bool = False,
+) -> tuple[pa.Array, dict[str, int]]:
     """Structured identifiers (BSN, e-mail, …) first, then names; returns the text and replacements per kind."""
     out = _on_unique(array, lambda a: redact_array(a, None, only=only)) if structured else array
     counts = _placeholder_counts(array, out)
@@ -316,8 +340,13 @@ def scrub_text(array: pa.Array, scrub: TextScrub, *, structured: bool = True, de
         from activering.anonimisering.freetext import scrub_names
 
         name_counts: dict[str, int] = {}
-        out = scrub_names(out, scrub.names, use_deduce=use_deduce, counts=name_counts,
-                          progress=scrub.progress if report_progress else None)
+        out = scrub_names(
+            out,
+            scrub.names,
+            use_deduce=use_deduce,
+            counts=name_counts,
+            progress=scrub.progress if report_progress else None,
+        )
         for kind, n in name_counts.items():
             if n:
                 counts[kind] = counts.get(kind, 0) + int(n)
@@ -328,11 +357,15 @@ def scrub_text(array: pa.Array, scrub: TextScrub, *, structured: bool = True, de
     return out, counts
 
 
-_TUSSEN_BEFORE_NAME = (r"\b(?:(?:[Vv]an (?:der|den|de|het|'t)|[Ii]n (?:'t|het)|[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en"
-                       r"|[Uu]it (?:de|den)|[Oo]p (?:de|den)|[Ee]l|[Aa]l|[Ll]a|[Ll]e|[Dd]a|[Dd]u|[Vv]on)[ \-])+\[NAAM\]")
+_TUSSEN_BEFORE_NAME = (
+    r"\b(?:(?:[Vv]an (?:der|den|de|het|'t)|[Ii]n (?:'t|het)|[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en"
+    r"|[Uu]it (?:de|den)|[Oo]p (?:de|den)|[Ee]l|[Aa]l|[Ll]a|[Ll]e|[Dd]a|[Dd]u|[Vv]on)[ \-])+\[NAAM\]"
+)
 
 
-def _bands(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, quasi: bool) -> tuple[pa.Array, list[Level]]:
+def _bands(
+    result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, quasi: bool
+) -> tuple[pa.Array, list[Level]]:
     values, bad = parse_numbers(array, cplan.decimale_komma)
     _check_parsed(result, column, bad, "getal")
     missing = np.isnan(values)
@@ -344,8 +377,16 @@ def _bands(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, 
     return levels[0].values(), levels if quasi else [levels[0]]
 
 
-def _transform_column(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, key: bytes,
-                      reference: dt.date, scrub: TextScrub, k: int) -> tuple[pa.Array, list[Level] | None]:
+def _transform_column(
+    result: FileResult,
+    column: str,
+    cplan: ColumnPlan,
+    array: pa.Array,
+    key: bytes,
+    reference: dt.date,
+    scrub: TextScrub,
+    k: int,
+) -> tuple[pa.Array, list[Level] | None]:
     quasi = cplan.rol == "quasi"
     match cplan.actie:
         case "pseudonimiseer":
@@ -381,7 +422,9 @@ def _transform_column(result: FileResult, column: str, cplan: ColumnPlan, array:
         case "regio":
             digits = pc.extract_regex(array, pattern=r"^(?P<pc>[1-9][0-9]{3})")
             valid = pc.fill_null(pc.is_valid(digits), False).to_numpy(zero_copy_only=False)
-            numbers = pc.cast(pc.fill_null(pc.struct_field(digits, "pc"), "0"), pa.int64()).to_numpy(zero_copy_only=False)
+            numbers = pc.cast(pc.fill_null(pc.struct_field(digits, "pc"), "0"), pa.int64()).to_numpy(
+                zero_copy_only=False
+            )
             empty = pc.equal(array, "").to_numpy(zero_copy_only=False) if len(array) else np.zeros(0, bool)
             _check_parsed(result, column, ~valid & ~empty, "postcode")
             levels = region_hierarchy(np.where(valid, numbers, 0), ~valid, cplan.indeling)
@@ -422,8 +465,11 @@ def _keep(result: FileResult, column: str, cplan: ColumnPlan, array: pa.Array, s
         changed = pc.fill_null(pc.not_equal(array, out), False).to_numpy(zero_copy_only=False)
         rows = np.flatnonzero(changed)
         result.redactions[column] = found
-        where = (lines_text([result.source.line_of(int(r)) for r in rows[:5]], len(rows))
-                 if len(result.source.lines) and len(rows) else "?")
+        where = (
+            lines_text([result.source.line_of(int(r)) for r in rows[:5]], len(rows))
+            if len(result.source.lines) and len(rows)
+            else "?"
+        )
         result.warnings.append(
             f"{result.source.name}, kolom '{column}' ({where}): kolom wordt behouden maar bevat identificerende "
             f"gegevens ({', '.join(f'{k}: {v}' for k, v in found.items())}); die zijn vervangen; overweeg actie "

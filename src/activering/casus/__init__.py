@@ -14,13 +14,4 @@ def speel(slug: str, journal=None):
     return _speel(slug, journal)
 
 
-__all__ = ["Casus", "CasusError", "casus_links", "load_all_casussen", "load_casus", "speel"]
-
-
-def casus_links(module: str):
-    """Markdown links from a module page to its casussen, generated from casussen/*.yml."""
-    from IPython.display import Markdown
-
-    from activering.casus.page import module_casus_markdown
-
-    return Markdown(module_casus_markdown(module, load_all_casussen()))
+__all__ = ["Casus", "CasusError", "load_all_casussen", "load_casus", "speel"]

@@ -46,8 +46,8 @@ def check(map_: Path = typer.Option(CASUS_DIR, "--map", help="Map met casusbesta
 @app.command("notebooks")
 def notebooks(map_: Path = typer.Option(CASUS_DIR, "--map", help="Map met casusbestanden (*.yml).")) -> None:
     """Zet voor elke casus een notebook klaar in casussen/notebooks/ (om in JupyterLab te spelen)."""
-    from activering.casus.page import generate_pages  # imports altair: only when needed
+    from activering.casus.page import write_notebooks
 
     casussen = load_all_casussen(map_)
-    generate_pages(casussen, map_ / "paginas", map_ / "notebooks")
+    write_notebooks(casussen, map_ / "notebooks")
     console.print(f"{len(casussen)} casusnotebooks staan in {map_ / 'notebooks'}")

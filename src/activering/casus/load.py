@@ -54,7 +54,9 @@ def parse_casus(text: str, path: Path) -> Casus:
             problems.append(f"{path}, regel {_line_of(root, issue['loc'])}: veld '{field}': {issue['msg']}")
         raise CasusError("\n".join(problems)) from error
     if casus.slug != path.stem:
-        raise CasusError(f"{path}, regel {_line_of(root, ('slug',))}: veld 'slug': '{casus.slug}' moet gelijk zijn aan de bestandsnaam '{path.stem}'")
+        raise CasusError(
+            f"{path}, regel {_line_of(root, ('slug',))}: veld 'slug': '{casus.slug}' moet gelijk zijn aan de bestandsnaam '{path.stem}'"
+        )
     return casus
 
 

@@ -11,15 +11,11 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from activering.vocabulary import Variant  # re-exported: `from activering.casus.model import Variant` works
+
+__all__ = ["END", "THEME_TITLES", "Casus", "Decision", "Kind", "Option", "Source", "Theme", "Variant"]
+
 END = "einde"  # the `volgende` value that ends a casus early
-
-
-class Variant(StrEnum):
-    """The three execution variants of Van der Aa (2012, ch. 8)."""
-
-    INTERVENTIONIST = "interventionist"
-    REGISSEUR = "regisseur"
-    ADMINISTRATEUR = "administrateur"
 
 
 class Theme(StrEnum):

@@ -1,4 +1,8 @@
-"""A casus as a static book page: readable without scripts, playable with the shipped casus.js."""
+"""A casus as a static book page: readable without scripts, playable with the shipped casus.js.
+
+The page embeds the casus's step table (:func:`activering.casus.engine.step_table`); casus.js only looks
+things up in it. This module imports no chart or data library: the book build imports it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,13 @@ import json
 import string
 from pathlib import Path
 
-from activering.bibliography import short_cite
+from activering.casus.engine import KIND_HINTS, step_table, typical_text
 from activering.casus.model import THEME_TITLES, Casus, Decision, Kind, Theme
-from activering.casus.profile import VARIANT_LABELS
 from activering.files import write_atomic
 
-KIND_HINTS = {
-    Kind.SINGLE: "Kies één optie.",
-    Kind.MULTIPLE: "Kies een of meer opties.",
-    Kind.SCALE: "Kies een punt op de schaal (van de ene naar de andere kant).",
-    Kind.OPEN: "Schrijf je antwoord voor jezelf op en lees daarna het modelantwoord.",
-}
+# The casus pages are generated at every build into this folder of the book (git ignores it). Nothing
+# hand-written lives there: files that no casus produces are removed.
+GENERATED_DIR = "casussen/gegenereerd"
 LAB_URL = "http://127.0.0.1:8888/lab/tree/casussen/notebooks/{slug}.ipynb"
 
 
@@ -26,41 +26,6 @@ def _cite(key: str, location: str) -> str:
 
 def _letter(index: int) -> str:
     return string.ascii_uppercase[index]
-
-
-def casus_data(casus: Casus) -> dict:
-    """Everything the page script needs, with citations already written out as text."""
-    return {
-        "slug": casus.slug,
-        "titel": casus.titel,
-        "varianten": {variant.value: label for variant, label in VARIANT_LABELS.items()},
-        "beslissingen": [
-            {
-                "id": d.id,
-                "vraag": d.vraag,
-                "soort": d.soort.value,
-                "hint": KIND_HINTS[d.soort],
-                "motivatie": d.asks_motivation,
-                "volgende": d.volgende,
-                "modelantwoord": d.modelantwoord,
-                "bron": short_cite(d.bron.key, d.bron.locatie) if d.bron else None,
-                "opties": [
-                    {
-                        "id": o.id,
-                        "tekst": o.tekst,
-                        "feedback": o.feedback,
-                        "bron": short_cite(o.bron.key, o.bron.locatie),
-                        "varianten": [v.value for v in o.varianten],
-                        "volgende": o.volgende,
-                    }
-                    for o in d.opties
-                ],
-            }
-            for d in casus.beslissingen
-        ],
-        "volgorde": [d.id for d in casus.beslissingen],
-        "nabespreking": [paragraph.strip() for paragraph in casus.nabespreking.split("\n\n") if paragraph.strip()],
-    }
 
 
 def _decision_markdown(number: int, decision: Decision) -> list[str]:
@@ -73,7 +38,7 @@ def _decision_markdown(number: int, decision: Decision) -> list[str]:
             "",
         ]
     for index, option in enumerate(decision.opties):
-        variants = ", ".join(VARIANT_LABELS[v] for v in option.varianten) or "geen variant in het bijzonder"
+        variants = typical_text(option)
         lines += [
             f":::{{dropdown}} {_letter(index)}. {option.tekst}",
             f"{option.feedback} {_cite(option.bron.key, option.bron.locatie)}",
@@ -87,9 +52,11 @@ def _decision_markdown(number: int, decision: Decision) -> list[str]:
 
 def casus_markdown(casus: Casus) -> str:
     """The MyST source of the casus page."""
-    data = json.dumps(casus_data(casus), ensure_ascii=False).replace("</", "<\\/")
+    data = json.dumps(step_table(casus), ensure_ascii=False).replace("</", "<\\/")
     sources = "; ".join(_cite(s.key, s.locatie).strip("()") for s in casus.bronnen)
     lines = [
+        f"% Gegenereerd uit casussen/{casus.slug}.yml bij elke bouw van het boek; bewerk de YAML, niet dit bestand.",
+        "",
         f"(casus-{casus.slug})=",
         f"# Casus: {casus.titel}",
         "",
@@ -129,6 +96,8 @@ def casus_markdown(casus: Casus) -> str:
 
 def index_markdown(casussen: list[Casus]) -> str:
     lines = [
+        "% Gegenereerd uit casussen/*.yml bij elke bouw van het boek; bewerk de YAML, niet dit bestand.",
+        "",
         "# Casussen",
         "",
         "In een casus ontmoet je een verzonnen klant en neem je de beslissingen die een klantmanager neemt. Na elke "
@@ -151,7 +120,12 @@ def notebook_json(casus: Casus) -> dict:
     """A two-cell notebook that plays the casus in JupyterLab."""
     return {
         "cells": [
-            {"cell_type": "markdown", "id": "uitleg", "metadata": {}, "source": [f"# Casus: {casus.titel}\n\nVoer de cel hieronder uit om de casus te spelen."]},
+            {
+                "cell_type": "markdown",
+                "id": "uitleg",
+                "metadata": {},
+                "source": [f"# Casus: {casus.titel}\n\nVoer de cel hieronder uit om de casus te spelen."],
+            },
             {
                 "cell_type": "code",
                 "id": "speel",
@@ -173,26 +147,38 @@ def write_if_changed(path: Path, text: str) -> None:
         write_atomic(path, text)
 
 
-def generate_pages(casussen: list[Casus], pages_dir: Path, notebooks_dir: Path) -> list[Path]:
-    """Write every casus page, the index page and the JupyterLab notebooks; remove stale ones."""
-    written = []
-    for casus in casussen:
-        page = pages_dir / f"{casus.slug}.md"
+def _remove_others(folder: Path, keep: set[str]) -> None:
+    for stale in folder.iterdir() if folder.is_dir() else ():
+        if stale.is_file() and stale.name not in keep:
+            stale.unlink()
+
+
+def generate_pages(casussen: list[Casus], pages_dir: Path) -> list[Path]:
+    """Write every casus page and the index page into ``pages_dir``; remove every other file there."""
+    written = [pages_dir / f"{casus.slug}.md" for casus in casussen]
+    for casus, page in zip(casussen, written):
         write_if_changed(page, casus_markdown(casus))
-        write_if_changed(notebooks_dir / f"{casus.slug}.ipynb", json.dumps(notebook_json(casus), indent=1, ensure_ascii=False) + "\n")
-        written.append(page)
     write_if_changed(pages_dir / "index.md", index_markdown(casussen))
-    keep = {casus.slug for casus in casussen} | {"index"}
-    for folder, suffix in ((pages_dir, ".md"), (notebooks_dir, ".ipynb")):
-        for stale in folder.glob(f"*{suffix}"):
-            if stale.stem not in keep:
-                stale.unlink()
+    _remove_others(pages_dir, {page.name for page in written} | {"index.md"})
+    return written
+
+
+def write_notebooks(casussen: list[Casus], notebooks_dir: Path) -> list[Path]:
+    """Write a JupyterLab notebook per casus into ``notebooks_dir``; remove other notebooks there."""
+    written = [notebooks_dir / f"{casus.slug}.ipynb" for casus in casussen]
+    for casus, notebook in zip(casussen, written):
+        write_if_changed(notebook, json.dumps(notebook_json(casus), indent=1, ensure_ascii=False) + "\n")
+    for stale in notebooks_dir.glob("*.ipynb"):
+        if stale not in written:
+            stale.unlink()
     return written
 
 
 def module_casus_markdown(module: str, casussen: list[Casus]) -> str:
-    """The list of casussen that belong to a module, as MyST links (rendered inside the module page)."""
+    """The list of casussen that belong to a module, as MyST links (the `casussen` directive renders it)."""
     members = [c for c in casussen if c.module == module]
     if not members:
-        return "Bij deze module hoort geen eigen casus; kies er een uit het {doc}`overzicht van de casussen </casussen/paginas/index>`."
-    return "\n".join(f"- {{doc}}`{c.titel} </casussen/paginas/{c.slug}>` ({THEME_TITLES[c.thema].lower()})" for c in members)
+        return f"Bij deze module hoort geen eigen casus; kies er een uit het {{doc}}`overzicht van de casussen </{GENERATED_DIR}/index>`."
+    return "\n".join(
+        f"- {{doc}}`{c.titel} </{GENERATED_DIR}/{c.slug}>` ({THEME_TITLES[c.thema].lower()})" for c in members
+    )

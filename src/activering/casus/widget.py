@@ -8,6 +8,7 @@ import ipywidgets as w
 from markdown_it import MarkdownIt
 
 from activering.bibliography import short_cite
+from activering.casus.engine import CHOOSE_FIRST, choices, motivation_message, motivation_missing, typical_text
 from activering.casus.model import Casus, Decision, Kind, Option
 from activering.journal import Journal
 
@@ -19,7 +20,7 @@ def render_markdown(text: str) -> str:
 
 
 def option_feedback_html(option: Option, chosen: bool) -> str:
-    variants = ", ".join(option.varianten) if option.varianten else "geen variant in het bijzonder"
+    variants = typical_text(option)
     mark = "Jouw keuze: " if chosen else ""
     return (
         f'<div class="casus-feedback"><p><strong>{mark}{html.escape(option.tekst)}</strong></p>'
@@ -58,7 +59,9 @@ class CasusPlayer:
         resumed = self._replay_journal()
         self._show_decision()
         if resumed:
-            self.notice.value = "<p><em>Je gaat verder waar je was gebleven; eerdere keuzes staan in je journaal.</em></p>"
+            self.notice.value = (
+                "<p><em>Je gaat verder waar je was gebleven; eerdere keuzes staan in je journaal.</em></p>"
+            )
 
     # --- layout -------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -66,20 +69,39 @@ class CasusPlayer:
         self.title = w.HTML(f"<h2>{html.escape(casus.titel)}</h2>")
         self.notice = w.HTML()
         self.vignette = w.HTML(f"<div class='casus-vignet'>{render_markdown(casus.vignet)}</div>")
-        self.progress = w.IntProgress(min=0, max=len(casus.beslissingen), description="Voortgang", style={"description_width": "initial"})
+        self.progress = w.IntProgress(
+            min=0, max=len(casus.beslissingen), description="Voortgang", style={"description_width": "initial"}
+        )
         self.progress_label = w.Label()
         self.question = w.HTML()
         self.selector_box = w.VBox()
-        self.motivation = w.Textarea(placeholder="Motiveer je keuze in een paar zinnen…", layout=w.Layout(width="100%", height="90px"), description="Motivering")
-        self.confirm = w.Button(description="Bevestig keuze", button_style="primary", tooltip="Leg je keuze vast en bekijk de feedback")
+        self.motivation = w.Textarea(
+            placeholder="Motiveer je keuze in een paar zinnen…",
+            layout=w.Layout(width="100%", height="90px"),
+            description="Motivering",
+        )
+        self.confirm = w.Button(
+            description="Bevestig keuze", button_style="primary", tooltip="Leg je keuze vast en bekijk de feedback"
+        )
         self.feedback = w.HTML()
         self.next_button = w.Button(description="Volgende beslissing", tooltip="Ga naar de volgende beslissing")
         self.summary = w.HTML()
         self.confirm.on_click(lambda _: self.submit())
         self.next_button.on_click(lambda _: self.advance())
         self.widget = w.VBox(
-            [self.title, self.notice, self.vignette, w.HBox([self.progress, self.progress_label]), self.question,
-             self.selector_box, self.motivation, self.confirm, self.feedback, self.next_button, self.summary],
+            [
+                self.title,
+                self.notice,
+                self.vignette,
+                w.HBox([self.progress, self.progress_label]),
+                self.question,
+                self.selector_box,
+                self.motivation,
+                self.confirm,
+                self.feedback,
+                self.next_button,
+                self.summary,
+            ],
             layout=w.Layout(max_width="820px"),
         )
 
@@ -93,9 +115,20 @@ class CasusPlayer:
         if decision.soort is Kind.SINGLE:
             return w.RadioButtons(options=labelled, value=None, layout=w.Layout(width="max-content"))
         if decision.soort is Kind.MULTIPLE:
-            return w.VBox([w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="max-content")) for text, _ in labelled])
+            return w.VBox(
+                [
+                    w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="max-content"))
+                    for text, _ in labelled
+                ]
+            )
         if decision.soort is Kind.SCALE:
-            return w.SelectionSlider(options=labelled, value=labelled[len(labelled) // 2][1], continuous_update=False, layout=w.Layout(width="95%"), style={"description_width": "initial"})
+            return w.SelectionSlider(
+                options=labelled,
+                value=labelled[len(labelled) // 2][1],
+                continuous_update=False,
+                layout=w.Layout(width="95%"),
+                style={"description_width": "initial"},
+            )
         return None
 
     # --- behaviour ----------------------------------------------------------------------------
@@ -141,11 +174,11 @@ class CasusPlayer:
     def submit(self) -> None:
         decision = self._decision()
         chosen = self.selected()
-        if decision.soort is not Kind.OPEN and not chosen:
-            self.feedback.value = "<p role='alert'>Kies eerst een optie.</p>"
+        if tuple(chosen) not in choices(decision):  # nothing chosen where a choice is needed
+            self.feedback.value = f"<p role='alert'>{CHOOSE_FIRST}</p>"
             return
-        if decision.asks_motivation and len(self.motivation.value.split()) < 3:
-            self.feedback.value = "<p role='alert'>Schrijf eerst kort je motivering (een paar zinnen).</p>"
+        if motivation_missing(decision, self.motivation.value):
+            self.feedback.value = f"<p role='alert'>{motivation_message(decision)}</p>"
             return
         self.choices[decision.id] = chosen
         self.motivations[decision.id] = self.motivation.value
@@ -189,7 +222,9 @@ class CasusPlayer:
         match = variant_match(self.casus, self.choices)
         chart = show_chart(match_chart(match), match_text(match))
         self.summary.value = (
-            "<h3>Nabespreking</h3>" + render_markdown(self.casus.nabespreking) + chart.data
+            "<h3>Nabespreking</h3>"
+            + render_markdown(self.casus.nabespreking)
+            + chart.data
             + "<p><em>Je keuzes en motiveringen staan in je journaal; je kunt er later op reflecteren.</em></p>"
         )
 

@@ -31,8 +31,15 @@ SUPPRESSED = "*"
 
 #: from exact to coarse
 DATE_PRECISIONS = ("dag", "maand", "kwartaal", "jaar")
-_PRECISION_TEXT = {"dag": "per dag", "maand": "per maand", "kwartaal": "per kwartaal", "jaar": "per jaar",
-                   "getal": "als getal", "klasse": "in klassen", "weggelaten": "helemaal weggelaten (*)"}
+_PRECISION_TEXT = {
+    "dag": "per dag",
+    "maand": "per maand",
+    "kwartaal": "per kwartaal",
+    "jaar": "per jaar",
+    "getal": "als getal",
+    "klasse": "in klassen",
+    "weggelaten": "helemaal weggelaten (*)",
+}
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[KkQq]([1-4])$")
@@ -46,6 +53,7 @@ AVAILABLE = ("gekoppeld", "vast", "afgeleid", "cursus")
 # --------------------------------------------------------------------------------------------
 # values
 # --------------------------------------------------------------------------------------------
+
 
 def parse_date(value: str) -> tuple[str, str] | None:
     """``(ISO date of the start of the period, precision)`` for a date in any anonymiser form, else None.
@@ -107,6 +115,7 @@ def precision_of(dtype: str, values) -> str | None:
 # the manifest of the active data
 # --------------------------------------------------------------------------------------------
 
+
 def _folder(folder: Path | str | None) -> Path:
     return data_dir(folder)
 
@@ -119,7 +128,9 @@ def manifest(folder: Path | str | None = None) -> dict | None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise DataFileError(path, f"onleesbaar ({type(error).__name__}); draai `activering data gebruik` opnieuw") from None
+        raise DataFileError(
+            path, f"onleesbaar ({type(error).__name__}); draai `activering data gebruik` opnieuw"
+        ) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("tabellen", {}), dict):
         raise DataFileError(path, "geen geldige beschrijving van de kolommen; draai `activering data gebruik` opnieuw")
     return raw
@@ -144,7 +155,7 @@ def column_info(table: str, column: str, folder: Path | str | None = None) -> di
     info = manifest(folder)
     if info is None:
         return {"status": "cursus", "precisie": None}
-    entry = ((info.get("tabellen") or {}).get(table) or {})
+    entry = (info.get("tabellen") or {}).get(table) or {}
     col = (entry.get("kolommen") or {}).get(column)
     if col is None:
         return {"status": "ontbreekt", "precisie": None}
@@ -180,12 +191,18 @@ def _problem(spec: str, precisie: str | None, folder) -> tuple[str, str, str | N
         return None
     if precisie == "getal":
         return ("kolom", name, have) if have == "klasse" else None
-    if precisie in DATE_PRECISIONS and have in DATE_PRECISIONS and DATE_PRECISIONS.index(have) > DATE_PRECISIONS.index(precisie):
+    if (
+        precisie in DATE_PRECISIONS
+        and have in DATE_PRECISIONS
+        and DATE_PRECISIONS.index(have) > DATE_PRECISIONS.index(precisie)
+    ):
         return ("kolom", name, have)
     return None
 
 
-def missing(*nodig: str, precisie: str | None = None, folder: Path | str | None = None) -> list[tuple[str, str, str | None]]:
+def missing(
+    *nodig: str, precisie: str | None = None, folder: Path | str | None = None
+) -> list[tuple[str, str, str | None]]:
     """What of ``nodig`` ('tabel' or 'tabel.kolom') the data lack, or have too coarsely.
 
     ``precisie``: 'dag', 'maand', 'kwartaal' or 'jaar' for date columns, 'getal' for numbers that
@@ -218,7 +235,9 @@ def message(problems: list[tuple[str, str, str | None]], wat: str = "Deze grafie
     if columns:
         noun = "de kolom" if len(columns) == 1 else "de kolommen"
         by_table: dict[str, list[str]] = {}
-        for name in columns:  # 'waarschuwing in sancties', 'recidive in sancties' → 'waarschuwing en recidive in sancties'
+        for (
+            name
+        ) in columns:  # 'waarschuwing in sancties', 'recidive in sancties' → 'waarschuwing en recidive in sancties'
             column, _, table = name.partition(" in ")
             by_table.setdefault(table, []).append(column)
         groups = [_join(cols) + (f" in {table}" if table else "") for table, cols in by_table.items()]
@@ -226,15 +245,21 @@ def message(problems: list[tuple[str, str, str | None]], wat: str = "Deze grafie
     sentences = []
     if parts:
         plural = len(tables) + len(columns) > 1
-        sentences.append(f"{wat} heeft {' en '.join(parts)} nodig; {'die zitten' if plural else 'die zit'} niet in jouw data.")
+        sentences.append(
+            f"{wat} heeft {' en '.join(parts)} nodig; {'die zitten' if plural else 'die zit'} niet in jouw data."
+        )
     for _kind, name, have in coarse:
         if have == "weggelaten":
-            sentences.append(f"{wat} heeft de kolom {name} nodig; die is bij het anonimiseren helemaal weggelaten (*), "
-                             "dus de waarden zitten niet in jouw data.")
+            sentences.append(
+                f"{wat} heeft de kolom {name} nodig; die is bij het anonimiseren helemaal weggelaten (*), "
+                "dus de waarden zitten niet in jouw data."
+            )
         else:
             need = _PRECISION_TEXT.get(precisie or "", "precies")
-            sentences.append(f"{wat} heeft de kolom {name} {need} nodig; zo precies zit die niet in jouw data "
-                             f"(alleen {_PRECISION_TEXT.get(have, have)}).")
+            sentences.append(
+                f"{wat} heeft de kolom {name} {need} nodig; zo precies zit die niet in jouw data "
+                f"(alleen {_PRECISION_TEXT.get(have, have)})."
+            )
     return " ".join(sentences)
 
 

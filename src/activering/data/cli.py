@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from activering.data.codebook import load_codebook
+from activering.data.gebruik import gebruik
 from activering.data.generate import generate, write_dataset
 from activering.data.loader import DEFAULT_DATA_DIR
 
@@ -36,13 +37,20 @@ def genereer(
     clients: int = typer.Option(
         _CODEBOOK.generator.default_clients, "--clients", min=1, help="Aantal fictieve cliënten."
     ),
-    seed: int = typer.Option(_CODEBOOK.generator.default_seed, "--seed", min=0, help="Startwaarde van het toeval: zelfde seed, zelfde bestanden."),
+    seed: int = typer.Option(
+        _CODEBOOK.generator.default_seed,
+        "--seed",
+        min=0,
+        help="Startwaarde van het toeval: zelfde seed, zelfde bestanden.",
+    ),
     uit: Path = typer.Option(DEFAULT_DATA_DIR, "--uit", help="Map waarin de CSV-bestanden komen."),
 ) -> None:
     """Genereer de synthetische tabellen en schrijf ze als CSV (UTF-8) naar een map."""
     console = Console()
     started = time.perf_counter()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
         task = progress.add_task(f"{clients:,} fictieve cliënten genereren (seed {seed})…", total=None)
         tables = generate(clients, seed)
         progress.update(task, description=f"CSV-bestanden schrijven naar {uit}…")
@@ -60,7 +68,5 @@ def genereer(
     console.print(f"Klaar in {seconds:.1f} s: {clients / seconds:,.0f} cliënten per seconde, in {uit}.")
 
 
-# `activering data gebruik MAP`: the course on a trainer's own anonymised export (see activering.anonimisering).
-from activering.anonimisering.gebruik import gebruik  # noqa: E402
-
+# `activering data gebruik MAP`: the course on a trainer's own anonymised export (made with `activering anonimiseer`).
 app.command()(gebruik)

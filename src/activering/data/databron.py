@@ -40,7 +40,9 @@ def active_data_dir() -> Path | None:
         raw = yaml.safe_load(pointer.read_text(encoding="utf-8")) or {}
         folder = Path(raw["data_dir"])
     except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
-        raise DatabronError(f"{pointer.name}: onleesbaar ({error}); zet terug met `activering data gebruik --synthetisch`") from None
+        raise DatabronError(
+            f"{pointer.name}: onleesbaar ({error}); zet terug met `activering data gebruik --synthetisch`"
+        ) from None
     if not folder.is_dir():
         raise DatabronError(
             f"{pointer.name}: de gekozen datamap {folder} bestaat niet meer; "
@@ -50,9 +52,14 @@ def active_data_dir() -> Path | None:
 
 
 def set_active(folder: Path, source: str) -> None:
-    text = yaml.safe_dump({"data_dir": str(Path(folder).resolve()), "bron": source}, allow_unicode=True, sort_keys=False)
-    write_atomic(pointer_file(), "# Gekozen door `activering data gebruik`; verwijder dit bestand (of gebruik --synthetisch) "
-                   "om terug te gaan naar de synthetische data.\n" + text)
+    text = yaml.safe_dump(
+        {"data_dir": str(Path(folder).resolve()), "bron": source}, allow_unicode=True, sort_keys=False
+    )
+    write_atomic(
+        pointer_file(),
+        "# Gekozen door `activering data gebruik`; verwijder dit bestand (of gebruik --synthetisch) "
+        "om terug te gaan naar de synthetische data.\n" + text,
+    )
 
 
 def reset() -> bool:

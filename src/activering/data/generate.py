@@ -18,8 +18,10 @@ import pandas as pd
 from activering.data.codebook import Codebook, load_codebook
 from activering.data.schema import cast, to_text
 from activering.files import write_atomic
+from activering.vocabulary import Variant
 
-VARIANTS = ("interventionist", "regisseur", "administrateur")
+# Plain strings in the vocabulary's fixed order: the order is part of the seeded draws.
+VARIANTS: tuple[str, ...] = tuple(variant.value for variant in Variant)
 DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -81,8 +83,9 @@ def _event_days(rng: np.random.Generator, rate_per_year: np.ndarray, active_days
     return owner, day
 
 
-def _sanction_tendency(rng: np.random.Generator, sigma: float, km_gemeente: np.ndarray,
-                       km_caseload: np.ndarray) -> np.ndarray:
+def _sanction_tendency(
+    rng: np.random.Generator, sigma: float, km_gemeente: np.ndarray, km_caseload: np.ndarray
+) -> np.ndarray:
     """A factor per klantmanager for how readily he or she imposes a sanction (klantmanagergebonden
     differentiatie): lognormal, scaled so each gemeente's caseload-weighted mean stays exactly 1 and
     the gemeente's sanction rate is unchanged. Its own random stream keeps the other tables as they were."""
@@ -140,7 +143,9 @@ def generate_with_params(
         mean = float(P[f"caseload_gemiddeld_{variant}"])
         low, high = (float(x) for x in P[f"caseload_bereik_{variant}"])
         # the number of klantmanagers whose average caseload comes closest to the source mean
-        k = min({max(1, int(np.floor(n_g / mean))), int(np.ceil(n_g / mean))}, key=lambda kk: (abs(n_g / kk - mean), kk))
+        k = min(
+            {max(1, int(np.floor(n_g / mean))), int(np.ceil(n_g / mean))}, key=lambda kk: (abs(n_g / kk - mean), kk)
+        )
         mode = min(max(3 * mean - low - high, low), high)
         wanted = rng.triangular(low, mode, high, size=k) if high > low else np.full(k, mean)
         km_gemeente.append(np.full(k, g))
@@ -252,8 +257,9 @@ def generate_with_params(
     # Sancties: per klantmanager-year figures spread over the clients with obligations.
     eligible_share = 1.0 - trede_p[treden == 1].sum()
     s_rate = np.array([float(P[f"sanctie_per_km_jaar_{v}"]) for v in VARIANTS]) / caseload_mean / eligible_share
-    km_tendency = _sanction_tendency(np.random.default_rng([seed, 1]), float(P["sanctie_neiging_spreiding_km"]),
-                                     km_gemeente, km_caseload)
+    km_tendency = _sanction_tendency(
+        np.random.default_rng([seed, 1]), float(P["sanctie_neiging_spreiding_km"]), km_gemeente, km_caseload
+    )
     s_owner, s_day = _event_days(rng, np.where(eligible, s_rate[client_v] * km_tendency[client_km], 0.0), active_days)
     categorie_shares = P["sanctie_categorie_aandeel"]
     categories = list(categorie_shares)
@@ -288,7 +294,8 @@ def generate_with_params(
             "variant": [VARIANTS[v] for v in variant_of],
             "gemodelleerd_naar": [model[g]["gemodelleerd_naar"] for g in gemeenten],
             "sanctie_eenheid": [
-                "procent_en_euro" if any(s.upper().endswith("EUR") for s in stappen[g]) else "procent" for g in gemeenten
+                "procent_en_euro" if any(s.upper().endswith("EUR") for s in stappen[g]) else "procent"
+                for g in gemeenten
             ],
             "aantal_sanctiestappen": [len(stappen[g]) for g in gemeenten],
             "maatregelwaarschuwing": [float(P["sanctie_waarschuwing_aandeel"]) > 0] * len(gemeenten),

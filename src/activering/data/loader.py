@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from pathlib import Path
 
@@ -16,10 +15,9 @@ import numpy as np
 import pandas as pd
 
 from activering.data import beschikbaarheid
-from activering.data.databron import DEFAULT_DATA_DIR, ENV_VAR, DataFileError, data_dir  # noqa: F401  (public here too)
 from activering.data.codebook import Codebook, Column, Table, load_codebook
+from activering.data.databron import DEFAULT_DATA_DIR, ENV_VAR, DataFileError, data_dir  # noqa: F401  (public here too)
 from activering.data.schema import cast
-from activering.paths import REPO_ROOT
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -263,7 +261,9 @@ def _check_primary_key(path: Path, frame: pd.DataFrame, table: Table) -> None:
         first = int(np.flatnonzero(duplicated)[0])
         key = ", ".join(table.primary_key)
         value = ", ".join(str(frame[c].iloc[first]) for c in table.primary_key)
-        raise DataFileError(path, f"dubbele sleutelwaarde {value!r} (primaire sleutel: {key})", column=key, line=first + 2)
+        raise DataFileError(
+            path, f"dubbele sleutelwaarde {value!r} (primaire sleutel: {key})", column=key, line=first + 2
+        )
 
 
 def _check_foreign_key(path: Path, frame, columns, parent, ref_columns, parent_file: str) -> None:

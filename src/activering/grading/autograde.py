@@ -5,10 +5,11 @@ Design: each worker process has a private course folder — a copy of the gradeb
 there, complete: the sandboxed kernel (bubblewrap, memory limit) executes the notebook and
 nbgrader records grades, comments and late penalties in the private gradebook and writes the
 autograded notebook. The worker publishes the ``autograded/`` folder and sends back the rows
-nbgrader wrote for the student (:mod:`activering.grading.submission_rows`); the main process
-puts them in place of the student's old rows in one transaction. Only the main process
-writes the real gradebook, so SQLite writes never collide, and the scores are by
-construction those of plain ``nbgrader autograde``.
+nbgrader wrote for the student (:func:`activering.grading.record.read_rows`); the main process
+hands them to :func:`activering.grading.record.record_student`, which puts them in place of the
+student's old rows in one session with one commit. Only the main process writes the real
+gradebook, and only through :mod:`activering.grading.record`, so SQLite writes never collide,
+and the scores are by construction those of plain ``nbgrader autograde``.
 
 The main process only merges rows and checks integrity, so two workers keep two cores busy.
 A worker that exceeds the hard time limit per student is killed (its sandboxed kernel dies
@@ -16,7 +17,8 @@ with it) and replaced.
 
 Re-running is idempotent: a submission whose files did not change since it was recorded is
 skipped (``opnieuw=True`` grades everything again). The report in ``nakijkverslag/`` is
-written after each recorded student, so an interrupted run resumes where it stopped.
+written (atomically) after each student's gradebook commit, so an interrupted run resumes where
+it stopped.
 
 One run per course at a time: a lock (``nakijkverslag/.nakijken.lock``, held with ``flock``) makes
 a second run stop with a Dutch message; the kernel releases it when the holder ends, however it
@@ -28,31 +30,44 @@ next run. Each worker forks its students' kernels from a warm zygote (see
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import fcntl
 import hashlib
 import multiprocessing as mp
 import os
-import signal
 import shutil
+import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable
 
-from activering.grading import integrity, submission_rows
-from activering.grading.config import Course
+import nbformat
+from nbgrader.api import MissingEntry
+from sqlalchemy.exc import SQLAlchemyError
+from traitlets import TraitError
+
+from activering.grading import integrity, record
+from activering.grading.config import Course, DocentError
 from activering.grading.nbapi import gradebook, nbgrader_api
 from activering.grading.nbconfig import course_config
 from activering.grading.sandbox import (
-    PATH_MAP_ENV, SandboxKernelManager, get_zygote, owned_tempdir, remove_leftovers, require_sandbox, stop_zygote,
+    PATH_MAP_ENV,
+    SandboxKernelManager,
+    SandboxUnavailable,
+    ZygoteError,
+    get_zygote,
+    owned_tempdir,
+    remove_leftovers,
+    require_sandbox,
+    stop_zygote,
     take_network_attempts,
 )
 from activering.grading.status import FAILED, OK, StudentStatus, load_report, save_report
+from activering.processes import die_with_parent
 
 
 class GradingError(RuntimeError):
@@ -87,8 +102,10 @@ def _acquire_lock(course: Course) -> int:
         except OSError:
             holder = ""
         detail = f" ({holder})" if holder else ""
-        raise GradingBusy(f"Er loopt al een nakijkronde voor deze cursus{detail}. Wacht tot die klaar is "
-                          "en start dan opnieuw; ongewijzigde inzendingen worden dan overgeslagen.") from None
+        raise GradingBusy(
+            f"Er loopt al een nakijkronde voor deze cursus{detail}. Wacht tot die klaar is "
+            "en start dan opnieuw; ongewijzigde inzendingen worden dan overgeslagen."
+        ) from None
     os.ftruncate(fd, 0)
     os.write(fd, f"proces {os.getpid()}, gestart {time.strftime('%d-%m-%Y %H:%M:%S')}\n".encode())
     return fd
@@ -99,17 +116,6 @@ def _release_lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask the kernel to kill this worker when the main process ends (also on kill -9)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent ended before the request took effect
-        os._exit(1)
 
 
 @dataclass
@@ -173,7 +179,7 @@ def _publish_autograded(private: Path, real: Path) -> None:
 
 def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private: Path, parent: int) -> None:
     """Worker loop: grade one student at a time with nbgrader in a private course copy."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     os.setpgrp()  # own process group: the main process can kill the worker and its kernel
     if _lock_fd is not None:
         os.close(_lock_fd)  # the lock belongs to the main process only
@@ -186,8 +192,8 @@ def _worker_main(conn, course: Course, assignment: str, snapshot: Path, private:
     api = nbgrader_api(course, _worker_config(course, private))
     if course.config.nakijken.afscherming:
         try:  # warm up while the main process hands out the first student
-            get_zygote(list(SandboxKernelManager.class_traits()["preload"].default_value))
-        except Exception:
+            get_zygote(list(SandboxKernelManager.class_traits()["preload"].default()))
+        except (OSError, subprocess.SubprocessError, SandboxUnavailable, ZygoteError, ValueError):
             pass  # the kernel manager falls back to one sandbox per kernel
     try:
         _worker_loop(conn, course, assignment, private, db, api)
@@ -210,15 +216,20 @@ def _worker_loop(conn, course: Course, assignment: str, private: Path, db: Path,
             if link.is_symlink() or link.exists():
                 link.unlink()
             link.symlink_to(course.folder("submitted") / student)
-            _clear_overrides(course, assignment, student, overrides, db_url=f"sqlite:///{db}")
+            record.clear_overrides(course, assignment, student, overrides, db_url=f"sqlite:///{db}")
             take_network_attempts()
             result = api.autograde(assignment, student, force=True, create=True)
-            payload = {"success": result["success"], "log": result.get("log", ""), "error": result.get("error", ""),
-                       "rows": submission_rows.read_rows(db, assignment, student),
-                       "netwerk": take_network_attempts()}
-            _publish_autograded(private / "autograded" / student / assignment,
-                                course.folder("autograded") / student / assignment)
-        except Exception:  # never let one student stop the worker
+            payload = {
+                "success": result["success"],
+                "log": result.get("log", ""),
+                "error": result.get("error", ""),
+                "rows": record.read_rows(db, assignment, student, course),
+                "netwerk": take_network_attempts(),
+            }
+            _publish_autograded(
+                private / "autograded" / student / assignment, course.folder("autograded") / student / assignment
+            )
+        except WORKER_ERRORS:  # one student's failure never stops the worker
             payload = {"success": False, "log": "", "error": traceback.format_exc()}
         finally:
             shutil.rmtree(private / "autograded" / student, ignore_errors=True)
@@ -229,13 +240,37 @@ def _worker_loop(conn, course: Course, assignment: str, private: Path, db: Path,
         conn.send(payload)
 
 
+# What grading one student may raise in a worker besides nbgrader's own reported failure (which
+# ``api.autograde`` returns, not raises): the file system, the gradebook copy, a notebook nbgrader
+# could not read, the sandbox or kernel, a bad nbgrader setting.
+WORKER_ERRORS = (
+    OSError,
+    SQLAlchemyError,
+    MissingEntry,
+    DocentError,
+    ValueError,
+    TypeError,
+    KeyError,
+    RecursionError,
+    nbformat.ValidationError,
+    subprocess.SubprocessError,
+    SandboxUnavailable,
+    TraitError,
+    RuntimeError,
+)
+
+
 class _Worker:
     def __init__(self, ctx, index: int, args: tuple):
         self.index = index
         self.conn, child = ctx.Pipe()
         private = args[3] / f"w{index}-{time.monotonic_ns()}"
-        self.process = ctx.Process(target=_worker_main, args=(child, args[0], args[1], args[2], private, os.getpid()),
-                                   daemon=True, name=f"nakijken-{index}")
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(child, args[0], args[1], args[2], private, os.getpid()),
+            daemon=True,
+            name=f"nakijken-{index}",
+        )
         self.process.start()
         child.close()
         self.student: str | None = None  # the student being graded; the main process hands out one at a time
@@ -282,36 +317,68 @@ def _describe_missing(submitted: Path, expected: list[str]) -> str:
     nested = [str(p) for p in files if p.suffix == ".ipynb" and len(p.parts) > 1]
     archives = [str(p) for p in files if p.suffix.lower() in (".zip", ".rar", ".7z", ".gz", ".tar", ".tgz")]
     if nested:
-        return (f"Het notebook staat in een submap ({', '.join(nested[:3])}) in plaats van los in de inzending "
-                f"(verwacht {wanted}); er is niets uitgevoerd.")
+        return (
+            f"Het notebook staat in een submap ({', '.join(nested[:3])}) in plaats van los in de inzending "
+            f"(verwacht {wanted}); er is niets uitgevoerd."
+        )
     if archives:
-        return (f"De inzending bevat een ingepakt bestand ({', '.join(archives[:3])}) in plaats van het notebook "
-                f"(verwacht {wanted}); er is niets uitgevoerd.")
+        return (
+            f"De inzending bevat een ingepakt bestand ({', '.join(archives[:3])}) in plaats van het notebook "
+            f"(verwacht {wanted}); er is niets uitgevoerd."
+        )
     return f"Geen notebook ingeleverd (verwacht {wanted})."
 
 
 def _reason_from_log(text: str, submitted: Path, expected: list[str]) -> str:
     """A Dutch reason for a failed submission; never internal paths or exception texts."""
-    if ("No notebooks found" in text or "No notebooks were matched" in text or "Skipping unknown notebook" in text) \
-            and not any((submitted / f"{n}.ipynb").exists() for n in expected):
+    if (
+        "No notebooks found" in text or "No notebooks were matched" in text or "Skipping unknown notebook" in text
+    ) and not any((submitted / f"{n}.ipynb").exists() for n in expected):
         return _describe_missing(submitted, expected)
-    if any(s in text for s in ("metadata may be corrupted", "does not have a grade_id", "Inconsistent checksums",
-                                "Duplicate grade id", "duplicate grade id", "cell_type changed", "Cell type changed")):
-        return ("De nbgrader-gegevens van een cel zijn aangepast (bijvoorbeeld een test- of antwoordcel die een "
-                "andere naam, soort of vergrendeling kreeg); nbgrader kan dit notebook niet nakijken en de tests "
-                "leveren geen punten op.")
-    if any(s in text for s in ("NotJSONError", "JSONDecodeError", "does not appear to be JSON", "Expecting value",
-                                "Unterminated string", "NBFormatError", "ValidationError", "UnicodeDecodeError")):
+    if any(
+        s in text
+        for s in (
+            "metadata may be corrupted",
+            "does not have a grade_id",
+            "Inconsistent checksums",
+            "Duplicate grade id",
+            "duplicate grade id",
+            "cell_type changed",
+            "Cell type changed",
+        )
+    ):
+        return (
+            "De nbgrader-gegevens van een cel zijn aangepast (bijvoorbeeld een test- of antwoordcel die een "
+            "andere naam, soort of vergrendeling kreeg); nbgrader kan dit notebook niet nakijken en de tests "
+            "leveren geen punten op."
+        )
+    if any(
+        s in text
+        for s in (
+            "NotJSONError",
+            "JSONDecodeError",
+            "does not appear to be JSON",
+            "Expecting value",
+            "Unterminated string",
+            "NBFormatError",
+            "ValidationError",
+            "UnicodeDecodeError",
+        )
+    ):
         return "Het notebook is beschadigd of leeg (geen geldig JSON-notebook); er is niets uitgevoerd."
     if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
-        return ("De kernel is gecrasht tijdens het uitvoeren (bijvoorbeeld een geheugenbom, os._exit of een "
-                "afgebroken proces); tests die niet zijn uitgevoerd leveren geen punten op.")
+        return (
+            "De kernel is gecrasht tijdens het uitvoeren (bijvoorbeeld een geheugenbom, os._exit of een "
+            "afgebroken proces); tests die niet zijn uitgevoerd leveren geen punten op."
+        )
     if "UnresponsiveKernel" in text or "CellTimeoutError" in text or "TimeoutError" in text:
         return "De kernel reageerde niet meer binnen de tijdslimiet; geen punten voor niet-uitgevoerde tests."
     if not any((submitted / f"{n}.ipynb").exists() for n in expected):
         return _describe_missing(submitted, expected)
-    return ("Onbekende fout bij het nakijken van deze inzending; de technische melding staat voor de docent "
-            "in nakijkverslag/fouten.log.")
+    return (
+        "Onbekende fout bij het nakijken van deze inzending; de technische melding staat voor de docent "
+        "in nakijkverslag/fouten.log."
+    )
 
 
 def _log_failure(course: Course, assignment: str, student: str, text: str) -> None:
@@ -324,114 +391,63 @@ def _log_failure(course: Course, assignment: str, student: str, text: str) -> No
         pass
 
 
-def _clear_overrides(course: Course, assignment: str, student: str, overrides: list[list[str]],
-                     db_url: str | None = None) -> None:
-    """Undo the zero scores this tool gave for tampering last time, before nbgrader grades again."""
-    if not overrides:
-        return
-    with gradebook(course, db_url) as gb:
-        for notebook, grade_id in overrides:
-            try:
-                grade = gb.find_grade(grade_id, notebook, assignment, student)
-            except Exception:
-                continue
-            if grade.manual_score == 0:
-                grade.manual_score = None
-        gb.db.commit()
-
-
-def _autograde_totals(course: Course, assignment: str, student: str) -> tuple[float, float]:
-    """Points of the autograded test cells (after overrides) and their maximum."""
-    score = maximum = 0.0
-    with gradebook(course) as gb:
-        try:
-            submission = gb.find_submission(assignment, student)
-        except Exception:
-            return 0.0, 0.0
-        for nb in submission.notebooks:
-            for grade in nb.grades:
-                if _is_test_grade(grade):
-                    score += grade.score or 0.0
-                    maximum += grade.max_score or 0.0
-    return score, maximum
-
-
-def _is_test_grade(grade) -> bool:
-    """Autograded tests are code grade cells that are not also solution (answer) cells."""
-    cell = grade.cell
-    return cell.cell_type == "code" and cell.name not in {c.name for c in cell.notebook.solution_cells}
-
-
-def _zero_autograded(course: Course, assignment: str, student: str) -> list[list[str]]:
-    """A failed submission gets 0 for every autograded test (as nbgrader does for a missing file)."""
-    zeroed = []
-    with gradebook(course) as gb:
-        gb.update_or_create_student(student)
-        try:
-            submission = gb.find_submission(assignment, student)
-        except Exception:
-            submission = gb.update_or_create_submission(assignment, student)
-        for nb in submission.notebooks:
-            for grade in nb.grades:
-                if _is_test_grade(grade):
-                    grade.auto_score = 0
-                    grade.needs_manual_grade = False
-                    zeroed.append([nb.name, grade.name])
-        gb.db.commit()
-    return zeroed
-
-
-def _record(course: Course, assignment: str, worker_result: dict, sub_hash: str,
-            previous: StudentStatus | None, expected: list[str]) -> StudentStatus:
-    """Put the worker's nbgrader result in the real gradebook, then check integrity."""
+def _record(
+    course: Course,
+    assignment: str,
+    worker_result: dict,
+    sub_hash: str,
+    previous: StudentStatus | None,
+    expected: list[str],
+) -> StudentStatus:
+    """Decide what the worker's nbgrader result means for the student and have
+    :func:`activering.grading.record.record_student` write it (one session, one commit)."""
     settings = course.config.nakijken
     student = worker_result["student"]
     submitted = course.folder("submitted") / student / assignment
-    status = StudentStatus(student=student, status=OK, inzending_hash=sub_hash, duur_s=round(worker_result["duur_s"], 2))
+    status = StudentStatus(
+        student=student, status=OK, inzending_hash=sub_hash, duur_s=round(worker_result["duur_s"], 2)
+    )
+    what = record.StudentRecord(student)
     if worker_result.get("killed"):
         shutil.rmtree(course.folder("autograded") / student / assignment, ignore_errors=True)
         if previous:
-            _clear_overrides(course, assignment, student, previous.overrides)
-        _zero_autograded(course, assignment, student)
+            what.clear = previous.overrides
+        what.failed = True
         status.status = FAILED
         status.reden = worker_result["reden"]
     else:
-        if "rows" in worker_result:
-            submission_rows.replace_rows(course.db_path, assignment, student, worker_result["rows"])
+        what.rows = worker_result.get("rows")
         if not worker_result["success"]:
             text = "\n".join([worker_result.get("log") or "", worker_result.get("error") or ""])
             status.status = FAILED
             status.reden = _reason_from_log(text, submitted, expected)
             _log_failure(course, assignment, student, text)
-            _zero_autograded(course, assignment, student)
+            what.failed = True
     if worker_result.get("netwerk"):
         # No address in the signal: it is shown to the student, and student code chooses the address
         # (it could carry a hidden test). The docent finds the attempts in nakijkverslag/fouten.log.
         attempts = worker_result["netwerk"]
-        status.signalen.append("studentcode probeerde verbinding te maken via het netwerk (geblokkeerd; "
-                               "details in nakijkverslag/fouten.log)")
+        status.signalen.append(
+            "studentcode probeerde verbinding te maken via het netwerk (geblokkeerd; "
+            "details in nakijkverslag/fouten.log)"
+        )
         _log_failure(course, assignment, student, "netwerkpogingen:\n" + "\n".join(attempts))
     if status.status == OK:
         status.signalen += integrity.execution_signals(
-            course.folder("autograded") / student / assignment, settings.tijdslimiet_per_cel, settings.geheugenlimiet_mb)
+            course.folder("autograded") / student / assignment, settings.tijdslimiet_per_cel, settings.geheugenlimiet_mb
+        )
     # integrity: edited or deleted locked cells
-    tampering = integrity.find_tampering(submitted, course.folder("release") / assignment,
-                                         course.folder("source") / assignment)
-    if tampering:
-        with gradebook(course) as gb:
-            for t in tampering:
-                what = "testcel" if t.is_test else "alleen-lezen cel"
-                lost = f"; geen punten voor {', '.join(t.penalised)}" if t.penalised else ""
-                status.signalen.append(f"{t.notebook}/{t.grade_id}: {what} {t.kind}{lost}")
-                for gid in t.penalised:
-                    try:
-                        grade = gb.find_grade(gid, t.notebook, assignment, student)
-                    except Exception:
-                        continue
-                    grade.manual_score = 0
-                    status.overrides.append([t.notebook, gid])
-            gb.db.commit()
-    status.autoscore, status.max_autoscore = _autograde_totals(course, assignment, student)
+    tampering = integrity.find_tampering(
+        submitted, course.folder("release") / assignment, course.folder("source") / assignment
+    )
+    for t in tampering:
+        what_cell = "testcel" if t.is_test else "alleen-lezen cel"
+        lost = f"; geen punten voor {', '.join(t.penalised)}" if t.penalised else ""
+        status.signalen.append(f"{t.notebook}/{t.grade_id}: {what_cell} {t.kind}{lost}")
+        what.penalties += [(t.notebook, gid) for gid in t.penalised]
+    written = record.record_student(course, assignment, what)
+    status.overrides = written.overrides
+    status.autoscore, status.max_autoscore = written.autoscore, written.max_autoscore
     return status
 
 
@@ -465,8 +481,9 @@ def nakijken(
         _release_lock(fd)
 
 
-def _grade_locked(assignment: str, course: Course, students: list[str] | None, workers: int | None,
-                  opnieuw: bool, on_progress) -> GradingRun:
+def _grade_locked(
+    assignment: str, course: Course, students: list[str] | None, workers: int | None, opnieuw: bool, on_progress
+) -> GradingRun:
     settings = course.config
     n_workers = max(1, workers or settings.workers())
     started = time.monotonic()
@@ -474,7 +491,7 @@ def _grade_locked(assignment: str, course: Course, students: list[str] | None, w
     with gradebook(course) as gb:
         try:
             expected = [nb.name for nb in gb.find_assignment(assignment).notebooks]
-        except Exception:
+        except MissingEntry:
             raise GradingError(f"Opdracht '{assignment}' staat niet in het cijferboek: geef hem eerst vrij.") from None
 
     submissions = find_submissions(course, assignment)
@@ -535,7 +552,9 @@ def _grade_locked(assignment: str, course: Course, students: list[str] | None, w
                 try:
                     results.append(conn.recv())
                 except (EOFError, OSError):
-                    results.append(killed(worker, "Het nakijkproces stopte onverwacht (bijvoorbeeld door geheugengebrek)."))
+                    results.append(
+                        killed(worker, "Het nakijkproces stopte onverwacht (bijvoorbeeld door geheugengebrek).")
+                    )
                     replace(worker)
                 else:
                     worker.finished()
@@ -543,8 +562,13 @@ def _grade_locked(assignment: str, course: Course, students: list[str] | None, w
                         give_next(worker)
             for worker in list(pool):
                 if worker.student and time.monotonic() - worker.started > hard_limit:
-                    results.append(killed(worker, f"Harde tijdslimiet van {hard_limit} s per student overschreden; "
-                                                  "het nakijken is afgebroken en telt geen enkele test als geslaagd."))
+                    results.append(
+                        killed(
+                            worker,
+                            f"Harde tijdslimiet van {hard_limit} s per student overschreden; "
+                            "het nakijken is afgebroken en telt geen enkele test als geslaagd.",
+                        )
+                    )
                     replace(worker)
             for result in results:
                 student = result["student"]

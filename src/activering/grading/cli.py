@@ -3,16 +3,20 @@
 The commands are listed in ``--help`` in the order a docent uses them (the order of the steps in
 book/voor-docenten.md). Every command checks its input before it writes anything; bad input
 gives one Dutch line naming the file or name and the problem, and exit code 1. No Python
-traceback reaches the docent: anything unexpected is reported in one line with exit code 2.
+traceback reaches the docent: :func:`guarded` is the one place that catches anything unexpected;
+it writes the traceback to ``nakijkverslag/fouten.log`` and prints one line, exit code 2. The
+library code below it catches only the errors it expects.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import time
+import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Optional
 
 import click
 import typer
@@ -23,9 +27,14 @@ from rich.table import Table
 from activering.grading.config import Course, DocentError, check_assignment, check_course
 
 _DUTCH_HELP = {
-    "ARGUMENTS_PANEL_TITLE": "Argumenten", "OPTIONS_PANEL_TITLE": "Opties", "COMMANDS_PANEL_TITLE": "Commando's",
-    "REQUIRED_LONG_STRING": "[verplicht]", "DEFAULT_STRING": "[standaard: {}]", "ERRORS_PANEL_TITLE": "Fout",
-    "ABORTED_TEXT": "Afgebroken.", "RICH_HELP": "Zie [blue]'{command_path} {help_option}'[/] voor hulp.",
+    "ARGUMENTS_PANEL_TITLE": "Argumenten",
+    "OPTIONS_PANEL_TITLE": "Opties",
+    "COMMANDS_PANEL_TITLE": "Commando's",
+    "REQUIRED_LONG_STRING": "[verplicht]",
+    "DEFAULT_STRING": "[standaard: {}]",
+    "ERRORS_PANEL_TITLE": "Fout",
+    "ABORTED_TEXT": "Afgebroken.",
+    "RICH_HELP": "Zie [blue]'{command_path} {help_option}'[/] voor hulp.",
 }
 
 
@@ -106,14 +115,20 @@ def _dutch_usage(exc: click.UsageError, ctx: click.Context) -> str:
     return f"Ongeldige invoer: {message}{hint}"
 
 
-app = typer.Typer(cls=_DutchGroup, help="Opdrachten vrijgeven, inzendingen verzamelen, nakijken, rubric, feedback en cijfers "
-                       "(in die volgorde).",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    cls=_DutchGroup,
+    help="Opdrachten vrijgeven, inzendingen verzamelen, nakijken, rubric, beoordelingen, "
+    "feedback en cijfers (in die volgorde).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 console = Console()
 errors = Console(stderr=True, soft_wrap=True, highlight=False)
 
 CursusMap = typer.Option(None, "--cursus", help="nbgrader-cursusmap (standaard: exercises/ van deze cursus).")
-NakijkMap = typer.Option(None, "--instellingen", help="Map met config.yml en rubrics/ (standaard: grading/ naast de cursusmap).")
+NakijkMap = typer.Option(
+    None, "--instellingen", help="Map met config.yml en rubrics/ (standaard: grading/ naast de cursusmap)."
+)
 
 # A progress bar from this many students on (a small class is done before a bar is useful).
 PROGRESS_FROM = 10
@@ -124,8 +139,27 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _log_unexpected(command: str, kwargs: dict) -> Path | None:
+    """Append the traceback being handled to the course's error log; its path, or None."""
+    try:
+        course = Course.at(kwargs.get("cursus"), kwargs.get("instellingen"))
+        course.status_dir.mkdir(parents=True, exist_ok=True)
+        log = course.status_dir / "fouten.log"
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(
+                f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} activering docent {command}\n"
+                f"{traceback.format_exc().strip()}\n"
+            )
+        return log
+    except (OSError, DocentError, ValueError):
+        return None
+
+
 def guarded(command: Callable) -> Callable:
-    """Turn DocentError (bad input) into one red line and exit 1; anything else into one line, exit 2."""
+    """Turn DocentError (bad input) into one red line and exit 1; anything else into one line, exit 2.
+
+    The command-line boundary: the only place that catches any error, so that no traceback reaches
+    the docent. The traceback goes to ``nakijkverslag/fouten.log`` for whoever maintains the course."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -137,15 +171,20 @@ def guarded(command: Callable) -> Callable:
             raise fail(str(exc).replace("\n", " ")) from None
         except KeyboardInterrupt:
             raise fail("Afgebroken.", 130) from None
-        except Exception as exc:  # noqa: BLE001 - the docent gets one line, never a traceback
+        except Exception as exc:  # noqa: BLE001 - the CLI boundary: one line for the docent, traceback to the log
             first = (str(exc).strip().splitlines() or [""])[0][:300]
-            raise fail(f"Onverwachte fout in '{command.__name__}': {type(exc).__name__}: {first} "
-                       "(meld dit bij de beheerder van de cursus).", 2) from None
+            log = _log_unexpected(command.__name__, kwargs)
+            where = f"; details in {log}" if log else ""
+            raise fail(
+                f"Onverwachte fout in '{command.__name__}': {type(exc).__name__}: {first} "
+                f"(meld dit bij de beheerder van de cursus{where}).",
+                2,
+            ) from None
 
     return wrapper
 
 
-def _course(cursus: Optional[Path], instellingen: Optional[Path]) -> Course:
+def _course(cursus: Path | None, instellingen: Path | None) -> Course:
     if cursus is not None and not Path(cursus).is_dir():
         raise DocentError(f"Cursusmap '{cursus}' bestaat niet of is geen map.")
     if instellingen is not None and not Path(instellingen).is_dir():
@@ -168,19 +207,25 @@ class _Bar:
         if self.progress is None:
             if total < self.minimum:
                 return
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=console)
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            )
             self.progress.start()
             self.task = self.progress.add_task(self.label, total=total)
-        self.progress.update(self.task, completed=done, total=total,
-                             description=self.label + (f" — {item}" if item else ""))
+        self.progress.update(
+            self.task, completed=done, total=total, description=self.label + (f" — {item}" if item else "")
+        )
 
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
             self.progress = None
 
-    def __enter__(self) -> "_Bar":
+    def __enter__(self) -> _Bar:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -190,8 +235,10 @@ class _Bar:
 def _warn_unknown_in_sheet(assignment: str, unknown: set[str]) -> None:
     if unknown:
         shown = ", ".join(sorted(unknown)[:10]) + (" …" if len(unknown) > 10 else "")
-        console.print(f"[yellow]Let op: het beoordelingsblad van {assignment} noemt studenten zonder nagekeken "
-                      f"inzending (niet meegeteld): {shown}[/yellow]")
+        console.print(
+            f"[yellow]Let op: het beoordelingsblad van {assignment} noemt studenten zonder nagekeken "
+            f"inzending (niet meegeteld): {shown}[/yellow]"
+        )
 
 
 def _names(course: Course) -> dict[str, str]:
@@ -204,17 +251,20 @@ def _names(course: Course) -> dict[str, str]:
 @guarded
 def vrijgeven(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht (map in exercises/source/)."),
-    cursus: Optional[Path] = CursusMap,
-    instellingen: Optional[Path] = NakijkMap,
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
 ) -> None:
     """Stap 1. Maak de studentversie (zonder oplossingen en verborgen tests) en een zip voor de leeromgeving."""
-    from activering.grading.release import ReleaseError, vrijgeven as run
+    from activering.grading.release import ReleaseError
+    from activering.grading.release import vrijgeven as run
 
     course = _course(cursus, instellingen)
     check_assignment(course, opdracht)
     if not (course.folder("source") / opdracht).is_dir():
-        raise DocentError(f"Opdracht '{opdracht}' staat niet in {course.folder('source')} (alleen een oude "
-                          "studentversie in release/).")
+        raise DocentError(
+            f"Opdracht '{opdracht}' staat niet in {course.folder('source')} (alleen een oude "
+            "studentversie in release/)."
+        )
     try:
         result = run(opdracht, course)
     except ReleaseError as exc:
@@ -228,11 +278,14 @@ def vrijgeven(
 @guarded
 def verzamel(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
-    bron: Path = typer.Argument(..., help="Zip-export uit Brightspace, Canvas of Moodle, of een map met een submap per student."),
-    klaslijst: Optional[Path] = typer.Option(None, help="CSV met studentnummer, naam en eventueel lms_id/email; "
-                                                        "wordt bewaard voor de cijferlijst."),
-    cursus: Optional[Path] = CursusMap,
-    instellingen: Optional[Path] = NakijkMap,
+    bron: Path = typer.Argument(
+        ..., help="Zip-export uit Brightspace, Canvas of Moodle, of een map met een submap per student."
+    ),
+    klaslijst: Path | None = typer.Option(
+        None, help="CSV met studentnummer, naam en eventueel lms_id/email; wordt bewaard voor de cijferlijst."
+    ),
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
 ) -> None:
     """Stap 2. Zet inzendingen klaar om na te kijken en meld per student wat er gebeurde.
 
@@ -255,7 +308,11 @@ def verzamel(
         for st in sorted(result.students, key=lambda s: s.student):
             what = st.status + (f"; {st.note}" if st.note else "")
             if st.backup is not None:
-                shown = st.backup.relative_to(course.course_dir) if st.backup.is_relative_to(course.course_dir) else st.backup
+                shown = (
+                    st.backup.relative_to(course.course_dir)
+                    if st.backup.is_relative_to(course.course_dir)
+                    else st.backup
+                )
                 what += f" (vorige in {shown})"
             colour = colours.get(st.status, "yellow")
             table.add_row(st.student, st.naam, f"[{colour}]{what}[/{colour}]", ", ".join(st.files))
@@ -263,8 +320,9 @@ def verzamel(
     summary = ", ".join(f"{n} {status.split(' — ')[0]}" for status, n in sorted(counts.items())) or "niemand"
     console.print(f"Herkend als: {result.lms}. Per student: {summary}.")
     if result.absent:
-        console.print(f"{len(result.absent)} eerder verzamelde student(en) niet in deze export; hun inzending "
-                      "blijft staan.")
+        console.print(
+            f"{len(result.absent)} eerder verzamelde student(en) niet in deze export; hun inzending blijft staan."
+        )
     if result.roster_saved:
         console.print(f"Klaslijst bewaard in {result.roster_saved} (voor de cijferlijst).")
     from activering.grading.autograde import find_submissions
@@ -273,7 +331,9 @@ def verzamel(
     missing = sorted(set(names) - set(find_submissions(course, opdracht)))
     if missing:
         shown = ", ".join(f"{sid} ({names[sid]})" if names[sid] else sid for sid in missing[:10])
-        console.print(f"Niet ingeleverd volgens de klaslijst ({len(missing)}): {shown}" + (" …" if len(missing) > 10 else ""))
+        console.print(
+            f"Niet ingeleverd volgens de klaslijst ({len(missing)}): {shown}" + (" …" if len(missing) > 10 else "")
+        )
     if result.unplaced:
         table = Table(title="Niet geplaatst")
         table.add_column("Bestand")
@@ -292,25 +352,32 @@ def _check_timestamps(course: Course, assignment: str, students: list[str]) -> N
         if stamp.exists():
             text = stamp.read_text(encoding="utf-8", errors="replace").strip()
             if _parse_timestamp(text) is None:
-                raise DocentError(f"{stamp}: ongeldige datum '{text[:40]}' (verwacht bijvoorbeeld "
-                                  "2025-09-12 14:02:00); verbeter of verwijder dit bestand.")
+                raise DocentError(
+                    f"{stamp}: ongeldige datum '{text[:40]}' (verwacht bijvoorbeeld "
+                    "2025-09-12 14:02:00); verbeter of verwijder dit bestand."
+                )
 
 
 @app.command(cls=_DutchCommand)
 @guarded
 def nakijken(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Aantal parallelle processen (standaard: aantal kernen)."),
-    student: Optional[list[str]] = typer.Option(None, "--student", help="Alleen deze student(en)."),
-    opnieuw: bool = typer.Option(False, "--opnieuw", help="Ook ongewijzigde, al nagekeken inzendingen opnieuw nakijken."),
-    cursus: Optional[Path] = CursusMap,
-    instellingen: Optional[Path] = NakijkMap,
+    workers: int | None = typer.Option(
+        None, "--workers", "-j", help="Aantal parallelle processen (standaard: aantal kernen)."
+    ),
+    student: list[str] | None = typer.Option(None, "--student", help="Alleen deze student(en)."),
+    opnieuw: bool = typer.Option(
+        False, "--opnieuw", help="Ook ongewijzigde, al nagekeken inzendingen opnieuw nakijken."
+    ),
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
 ) -> None:
     """Stap 3. Kijk alle inzendingen automatisch na, parallel, met tijd- en geheugenlimiet.
 
     Veilig om opnieuw te draaien: ongewijzigde inzendingen worden overgeslagen en een onderbroken run gaat verder waar hij stopte.
     """
-    from activering.grading.autograde import GradingError, find_submissions, nakijken as run
+    from activering.grading.autograde import GradingError, find_submissions
+    from activering.grading.autograde import nakijken as run
     from activering.grading.sandbox import SandboxUnavailable, require_sandbox
 
     course = _course(cursus, instellingen)
@@ -320,7 +387,9 @@ def nakijken(
     submissions = find_submissions(course, opdracht)
     for sid in student or []:
         if sid not in submissions:
-            raise DocentError(f"Student '{sid}' heeft geen inzending voor '{opdracht}' in {course.folder('submitted')}.")
+            raise DocentError(
+                f"Student '{sid}' heeft geen inzending voor '{opdracht}' in {course.folder('submitted')}."
+            )
     _check_timestamps(course, opdracht, list(student or submissions))
     try:
         if course.config.nakijken.afscherming:
@@ -329,11 +398,14 @@ def nakijken(
         raise fail(str(exc)) from None
     names = _names(course)
     with _Bar(f"Nakijken {opdracht}", minimum=1) as bar:
+
         def update(status, done, total):
             bar(status.student if status else None, done, total)
 
         try:
-            result = run(opdracht, course, students=student or None, workers=workers, opnieuw=opnieuw, on_progress=update)
+            result = run(
+                opdracht, course, students=student or None, workers=workers, opnieuw=opnieuw, on_progress=update
+            )
         except (GradingError, SandboxUnavailable) as exc:
             bar.close()
             raise fail(str(exc)) from None
@@ -343,15 +415,22 @@ def nakijken(
     for st in sorted(result.graded, key=lambda s: s.student):
         notes = "; ".join(([st.reden] if st.reden else []) + st.signalen)
         colour = "red" if st.status == "mislukt" else ("yellow" if st.signalen else "green")
-        table.add_row(st.student, names.get(st.student, ""), f"[{colour}]{st.status}[/{colour}]",
-                      f"{st.autoscore:g}/{st.max_autoscore:g}", notes)
+        table.add_row(
+            st.student,
+            names.get(st.student, ""),
+            f"[{colour}]{st.status}[/{colour}]",
+            f"{st.autoscore:g}/{st.max_autoscore:g}",
+            notes,
+        )
     if not student:
         for sid in sorted(set(names) - set(submissions)):
             table.add_row(sid, names[sid], "[red]niet ingeleverd[/red]", "", "staat op de klaslijst, geen inzending")
     console.print(table)
-    console.print(f"{len(result.graded)} nagekeken in {result.seconds:.1f} s met {result.workers} processen; "
-                  f"{len(result.failed)} mislukt, {len(result.flagged)} met signalen, "
-                  f"{len(result.skipped)} overgeslagen (ongewijzigd).")
+    console.print(
+        f"{len(result.graded)} nagekeken in {result.seconds:.1f} s met {result.workers} processen; "
+        f"{len(result.failed)} mislukt, {len(result.flagged)} met signalen, "
+        f"{len(result.skipped)} overgeslagen (ongewijzigd)."
+    )
     if result.interrupted:
         console.print("[yellow]Onderbroken. Draai hetzelfde commando opnieuw om verder te gaan.[/yellow]")
         raise typer.Exit(130)
@@ -361,8 +440,8 @@ def nakijken(
 @guarded
 def rubricblad(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
-    cursus: Optional[Path] = CursusMap,
-    instellingen: Optional[Path] = NakijkMap,
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
 ) -> None:
     """Stap 4. Maak een leeg beoordelingsblad (CSV voor Excel) om de rubric per student in te vullen.
 
@@ -375,30 +454,72 @@ def rubricblad(
     check_assignment(course, opdracht, released=True)
     path = write_assessment_template(course, opdracht, sorted(find_submissions(course, opdracht)), _names(course))
     console.print(f"Beoordelingsblad: {path}")
-    console.print("Vul de kolom 'punten' in met een niveau uit de kolom 'niveaus'; feedback en cijfers lezen het in.")
+    console.print(
+        f"Vul de kolom 'punten' in met een niveau uit de kolom 'niveaus' en zet de punten daarna in het "
+        f"cijferboek met: activering docent beoordelingen {opdracht}"
+    )
+
+
+@app.command(cls=_DutchCommand)
+@guarded
+def beoordelingen(
+    opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
+) -> None:
+    """Stap 5. Zet de punten en opmerkingen uit het ingevulde beoordelingsblad in het cijferboek.
+
+    Draai dit opnieuw na elke wijziging in het blad; feedback en cijfers weigeren zolang het blad punten heeft die nog niet in het cijferboek staan.
+    """
+    from activering.grading.nbapi import gradebook
+    from activering.grading.rubrics import apply_assessments, assessments_path, read_assessments
+
+    course = _course(cursus, instellingen)
+    check_assignment(course, opdracht, released=True, graded=True)
+    sheet = assessments_path(course, opdracht)
+    if not sheet.exists():
+        raise DocentError(
+            f"Beoordelingsblad {sheet} bestaat niet: maak het met 'activering docent rubricblad "
+            f"{opdracht}' en vul het in."
+        )
+    scores = read_assessments(course, opdracht)  # refuses scores outside the rubric before anything is written
+    if not scores:
+        raise DocentError(f"Beoordelingsblad {sheet} heeft nog geen punten: vul de kolom 'punten' in.")
+    with gradebook(course) as gb:
+        ids = {s.student.id for s in gb.find_assignment(opdracht).submissions}
+    if not ids:
+        raise DocentError(
+            f"Er is voor '{opdracht}' nog niets nagekeken: draai eerst activering docent nakijken {opdracht}."
+        )
+    count = apply_assessments(course, opdracht)
+    _warn_unknown_in_sheet(opdracht, set(scores) - ids)
+    console.print(f"{count} beoordeelde antwoorden van {len(set(scores) & ids)} student(en) staan in het cijferboek.")
 
 
 @app.command(cls=_DutchCommand)
 @guarded
 def feedback(
     opdracht: str = typer.Argument(..., help="Naam van de opdracht."),
-    cursus: Optional[Path] = CursusMap,
-    instellingen: Optional[Path] = NakijkMap,
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
 ) -> None:
-    """Stap 5. Schrijf per student een HTML-feedbackpagina met punten, rubric en opmerkingen."""
+    """Stap 6. Schrijf per student een HTML-feedbackpagina met punten, rubric en opmerkingen."""
     from activering.files import write_atomic
     from activering.grading.feedback_html import render_feedback
     from activering.grading.nbapi import gradebook
-    from activering.grading.rubrics import apply_assessments, read_assessments
+    from activering.grading.rubrics import read_assessments, refuse_unapplied
 
     course = _course(cursus, instellingen)
     check_assignment(course, opdracht, released=True, graded=True)
     scores = read_assessments(course, opdracht)  # refuses scores outside the rubric before anything is written
     with gradebook(course) as gb:
         ids = sorted(s.student.id for s in gb.find_assignment(opdracht).submissions)
+        if ids:
+            refuse_unapplied(course, opdracht, gb)  # the gradebook must hold what the sheet says
     if not ids:
-        raise DocentError(f"Er is voor '{opdracht}' nog niets nagekeken: draai eerst activering docent nakijken {opdracht}.")
-    apply_assessments(course, opdracht)
+        raise DocentError(
+            f"Er is voor '{opdracht}' nog niets nagekeken: draai eerst activering docent nakijken {opdracht}."
+        )
     _warn_unknown_in_sheet(opdracht, set(scores) - set(ids))
     # the same pages as feedback_html.feedback, one student at a time for the progress bar
     written = {}
@@ -412,24 +533,26 @@ def feedback(
     console.print(f"{len(written)} feedbackpagina's geschreven in {course.folder('feedback')}.")
     missing = sorted(set(_names(course)) - set(ids))
     if missing:
-        console.print(f"Geen feedback voor {len(missing)} student(en) van de klaslijst zonder nagekeken inzending: "
-                      + ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
+        console.print(
+            f"Geen feedback voor {len(missing)} student(en) van de klaslijst zonder nagekeken inzending: "
+            + ", ".join(missing[:10])
+            + (" …" if len(missing) > 10 else "")
+        )
 
 
 @app.command(cls=_DutchCommand)
 @guarded
 def cijfers(
-    opdracht: Optional[list[str]] = typer.Option(None, "--opdracht", help="Alleen deze opdracht(en); standaard alle."),
-    uitvoer: Optional[Path] = typer.Option(None, help="Map voor de cijferbestanden (standaard exercises/cijfers/)."),
-    cursus: Optional[Path] = CursusMap,
-    instellingen: Optional[Path] = NakijkMap,
+    opdracht: list[str] | None = typer.Option(None, "--opdracht", help="Alleen deze opdracht(en); standaard alle."),
+    uitvoer: Path | None = typer.Option(None, help="Map voor de cijferbestanden (standaard exercises/cijfers/)."),
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
 ) -> None:
-    """Stap 6. Maak de cijferlijst (CSV voor Excel en standaard-CSV) met cijfer 1–10 en een histogram.
+    """Stap 7. Maak de cijferlijst (CSV voor Excel en standaard-CSV) met cijfer 1–10 en een histogram.
 
     Iedere student van de klaslijst staat erin; wie niets inleverde met 'niet ingeleverd'.
     """
     from activering.grading.grades import cijfers as run
-
     from activering.grading.nbapi import gradebook
     from activering.grading.rubrics import read_assessments
 
@@ -443,6 +566,10 @@ def cijfers(
     console.print(f"Voor Excel (puntkomma, decimale komma): [bold]{result.excel_csv}[/bold]")
     console.print(f"Standaard-CSV: {result.csv}")
     console.print(f"Histogram: {result.svg} en {result.html}")
-    absent = int(result.table.filter(like="opmerkingen").apply(
-        lambda col: col.str.contains("niet ingeleverd", regex=False)).any(axis=1).sum())
+    absent = int(
+        result.table.filter(like="opmerkingen")
+        .apply(lambda col: col.str.contains("niet ingeleverd", regex=False))
+        .any(axis=1)
+        .sum()
+    )
     console.print(f"{len(result.table)} studenten, van wie {absent} iets niet ingeleverd hebben.")

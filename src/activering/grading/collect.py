@@ -14,6 +14,11 @@ Recognised file naming (the student is taken from the name, the rest is the file
   reported, never given to a student. A layout that mixes student folders and wrapper folders
   is refused with the entries named.
 
+The file-name parsing is nbgrader's plugin point for it, a ``FileNameCollectorPlugin``
+(:class:`LmsFileNameCollector`): ``verzamel`` calls it for every file, and plain
+``nbgrader zip_collect --collector=activering.grading.collect.LmsFileNameCollector`` can use it
+too (student id there: the LMS id, or a slug of the name).
+
 A zip inside the export (a student who handed in a zip, or an export zipped once more) is
 unpacked in place. Paths that would leave the export (``../``, absolute) are refused per entry.
 
@@ -39,10 +44,12 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Callable
+
+from nbgrader.plugins import FileNameCollectorPlugin
 
 from activering.files import write_atomic
 from activering.grading.config import Course, DocentError
@@ -118,10 +125,30 @@ class Roster:
         return self.keys.get(slug(name)) or self.keys.get(name.lower()) or self.keys.get(name.replace(" ", "").lower())
 
 
-ID_COLUMNS = ("studentnummer", "studentnr", "student nummer", "studentnumber", "student number", "id", "student",
-              "nummer", "org defined id", "orgdefinedid")
-KEY_COLUMNS = ("lms_id", "lms-id", "lms id", "email", "e-mail", "e-mailadres", "emailadres", "gebruikersnaam",
-               "username", "login")
+ID_COLUMNS = (
+    "studentnummer",
+    "studentnr",
+    "student nummer",
+    "studentnumber",
+    "student number",
+    "id",
+    "student",
+    "nummer",
+    "org defined id",
+    "orgdefinedid",
+)
+KEY_COLUMNS = (
+    "lms_id",
+    "lms-id",
+    "lms id",
+    "email",
+    "e-mail",
+    "e-mailadres",
+    "emailadres",
+    "gebruikersnaam",
+    "username",
+    "login",
+)
 
 
 def _decode(raw: bytes) -> str:
@@ -167,19 +194,28 @@ def read_roster(path: Path | str | None) -> Roster:
         return next((columns.index(c) for c in names if c in columns), None)
 
     name_col = column("naam", "name", "volledige naam", "student naam", "studentnaam")
-    first_col, middle_col, last_col = column("voornaam", "first name"), column("tussenvoegsel"), column("achternaam", "last name")
+    first_col, middle_col, last_col = (
+        column("voornaam", "first name"),
+        column("tussenvoegsel"),
+        column("achternaam", "last name"),
+    )
     key_cols = [columns.index(c) for c in KEY_COLUMNS if c in columns]
     explicit_owner: set[str] = set()
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cell = lambda i: row[i].strip() if i is not None and i < len(row) else ""  # noqa: E731
+
+        def cell(i: int | None, row: list[str] = row) -> str:
+            return row[i].strip() if i is not None and i < len(row) else ""
+
         sid = cell(id_col)
         if not sid:
             raise CollectError(f"Klaslijst '{path}', regel {number}: geen studentnummer.")
         if not STUDENT_ID.match(sid):
-            raise CollectError(f"Klaslijst '{path}', regel {number}: studentnummer '{sid}' mag alleen letters, "
-                               "cijfers en - _ . @ bevatten.")
+            raise CollectError(
+                f"Klaslijst '{path}', regel {number}: studentnummer '{sid}' mag alleen letters, "
+                "cijfers en - _ . @ bevatten."
+            )
         if sid in roster.students:
             raise CollectError(f"Klaslijst '{path}', regel {number}: studentnummer '{sid}' staat er twee keer in.")
         naam = cell(name_col) or " ".join(p for p in (cell(first_col), cell(middle_col), cell(last_col)) if p)
@@ -199,8 +235,9 @@ def read_roster(path: Path | str | None) -> Roster:
             derived += [slug(naam), "".join(parts[1:] + parts[:1]), "".join(parts[-1:] + parts[:-1])]
         for key in explicit:
             if roster.keys.get(key) not in (None, "", sid) and key in explicit_owner:
-                raise CollectError(f"Klaslijst '{path}', regel {number}: '{key}' hoort ook bij student "
-                                   f"{roster.keys[key]}.")
+                raise CollectError(
+                    f"Klaslijst '{path}', regel {number}: '{key}' hoort ook bij student {roster.keys[key]}."
+                )
             roster.keys[key] = sid
             explicit_owner.add(key)
         for key in derived:
@@ -293,8 +330,10 @@ def _extract(zip_path: Path, target: Path, label: str, result: CollectResult, fa
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED:
-            raise CollectError(f"'{label}' is te groot om uit te pakken (meer dan {MAX_UNPACKED // 2**30} GB "
-                               f"of {MAX_ENTRIES} bestanden).")
+            raise CollectError(
+                f"'{label}' is te groot om uit te pakken (meer dan {MAX_UNPACKED // 2**30} GB "
+                f"of {MAX_ENTRIES} bestanden)."
+            )
         for info in infos:
             name = _zip_name(info)
             shown = f"{label}:{name}" if label else name
@@ -355,8 +394,9 @@ def _stage(bron: Path, staging: Path, result: CollectResult) -> None:
                 continue
             unpacked = sum(p.stat().st_size for p in staging.rglob("*") if p.is_file() and not p.is_symlink())
             if unpacked + size > MAX_UNPACKED:
-                raise CollectError(f"'{label}' in de export is te groot om uit te pakken "
-                                   f"(samen meer dan {MAX_UNPACKED // 2**30} GB).")
+                raise CollectError(
+                    f"'{label}' in de export is te groot om uit te pakken (samen meer dan {MAX_UNPACKED // 2**30} GB)."
+                )
             target = inner.with_name(inner.stem)
             if target.exists():
                 target = inner.with_name(inner.name + "-inhoud")
@@ -371,31 +411,68 @@ def _stage(bron: Path, staging: Path, result: CollectResult) -> None:
 
 
 def _skip(rel: PurePosixPath) -> bool:
-    return (rel.name in IGNORED or rel.name.startswith("._") or "__MACOSX" in rel.parts
-            or ".ipynb_checkpoints" in rel.parts)
+    return (
+        rel.name in IGNORED or rel.name.startswith("._") or "__MACOSX" in rel.parts or ".ipynb_checkpoints" in rel.parts
+    )
+
+
+class LmsFileNameCollector(FileNameCollectorPlugin):
+    """nbgrader's file-name collector for LMS exports (Brightspace, Canvas, Moodle).
+
+    :meth:`collect` gets a file's path in the export (relative, or absolute inside nbgrader's
+    extracted folder) and returns ``lms``, ``name``, ``uid`` and ``file_id`` (the file name inside
+    the submission, "" when nothing follows the student), plus nbgrader's ``student_id``; ``None``
+    when the path follows no LMS naming. Every file counts, not only notebooks (``timestamp.txt``
+    and data files belong to a submission too).
+    """
+
+    def _relative(self, submitted_file: str) -> PurePosixPath:
+        path = PurePosixPath(Path(submitted_file).as_posix())
+        parent = self.parent
+        if path.is_absolute() and parent is not None and hasattr(parent, "extracted_directory"):
+            root = PurePosixPath(
+                Path(
+                    parent.coursedir.format_path(parent.extracted_directory, ".", parent.coursedir.assignment_id)
+                ).as_posix()
+            )
+            if path.is_relative_to(root):
+                return path.relative_to(root)
+        return path
+
+    def collect(self, submitted_file: str) -> dict | None:
+        parts = self._relative(submitted_file).parts
+        found = None
+        for i, part in enumerate(parts[:-1]):
+            for lms, pattern in (("moodle", MOODLE_DIR), ("brightspace", BRIGHTSPACE_DIR), ("canvas", CANVAS)):
+                if m := pattern.match(part):
+                    found = lms, m["name"], m["uid"], "/".join(parts[i + 1 :])
+                    break
+            if found:
+                break
+        if found is None and parts:
+            base = parts[-1]
+            for lms, pattern in (("moodle", MOODLE_FILE), ("brightspace", BRIGHTSPACE), ("canvas", CANVAS)):
+                if m := pattern.match(base):
+                    found = lms, m["name"], m["uid"], m["file"]
+                    break
+        if found is None:
+            return None
+        lms, name, uid, file_id = found
+        return {"lms": lms, "name": name, "uid": uid, "file_id": file_id, "student_id": uid or slug(name)}
+
+
+_COLLECTOR = LmsFileNameCollector()
 
 
 def _identify_lms(rel: PurePosixPath) -> tuple[str, str, str, str] | None:
     """(lms, student name, lms id, file name inside the submission) from LMS naming, or None."""
-    parts = rel.parts
-    for i, part in enumerate(parts[:-1]):
-        for lms, pattern in (("moodle", MOODLE_DIR), ("brightspace", BRIGHTSPACE_DIR)):
-            if m := pattern.match(part):
-                return lms, m["name"], m["uid"], "/".join(parts[i + 1:])
-        if m := CANVAS.match(part):
-            return "canvas", m["name"], m["uid"], "/".join(parts[i + 1:])
-    base = parts[-1]
-    if m := MOODLE_FILE.match(base):
-        return "moodle", m["name"], m["uid"], m["file"]
-    if m := BRIGHTSPACE.match(base):
-        return "brightspace", m["name"], m["uid"], m["file"]
-    if m := CANVAS.match(base):
-        return "canvas", m["name"], m["uid"], m["file"]
-    return None
+    info = _COLLECTOR.collect(str(rel))
+    return None if info is None else (info["lms"], info["name"], info["uid"], info["file_id"])
 
 
-def _map_layout(map_files: list[PurePosixPath], has_lms: bool, assignment: str,
-                result: CollectResult) -> dict[PurePosixPath, tuple[str, str]]:
+def _map_layout(
+    map_files: list[PurePosixPath], has_lms: bool, assignment: str, result: CollectResult
+) -> dict[PurePosixPath, tuple[str, str]]:
     """Files of plain per-student folders -> (student folder name, file name inside the submission).
 
     Wrapper folders are recognised; loose files are reported; a mix of student folders and
@@ -412,12 +489,16 @@ def _map_layout(map_files: list[PurePosixPath], has_lms: bool, assignment: str,
         return any(f.suffix == ".ipynb" for f in files_in.get(d, []))
 
     def is_student(d: PurePosixPath) -> bool:
-        return (direct_notebook(d) or (d / assignment) in dirs_in.get(d, set())
-                or (not has_lms and bool(files_in.get(d))))
+        return (
+            direct_notebook(d) or (d / assignment) in dirs_in.get(d, set()) or (not has_lms and bool(files_in.get(d)))
+        )
 
     def is_wrapper(d: PurePosixPath) -> bool:
-        return not files_in.get(d) and (d / assignment) not in dirs_in.get(d, set()) and any(
-            is_student(c) for c in dirs_in.get(d, set()))
+        return (
+            not files_in.get(d)
+            and (d / assignment) not in dirs_in.get(d, set())
+            and any(is_student(c) for c in dirs_in.get(d, set()))
+        )
 
     base = PurePosixPath(".")
     while not files_in.get(base) and len(dirs_in.get(base, set())) == 1 and not has_lms:
@@ -435,14 +516,18 @@ def _map_layout(map_files: list[PurePosixPath], has_lms: bool, assignment: str,
     if wrappers and students:
         raise CollectError(
             f"De export mengt studentmappen ({names(students)}) met mappen vol studentmappen "
-            f"({names(wrappers)}); geef als bron één map met een submap per student.")
+            f"({names(wrappers)}); geef als bron één map met een submap per student."
+        )
     if len(wrappers) > 1:
-        raise CollectError(f"De export heeft meer dan één map vol studentmappen ({names(wrappers)}); "
-                           "verzamel ze één voor één.")
+        raise CollectError(
+            f"De export heeft meer dan één map vol studentmappen ({names(wrappers)}); verzamel ze één voor één."
+        )
     if wrappers:
         wrapper = wrappers[0]
         for f in files_in.get(base, []):
-            result.unplaced.append((str(f), f"los bestand naast de exportmap '{wrapper.name}/'; hoort bij geen student"))
+            result.unplaced.append(
+                (str(f), f"los bestand naast de exportmap '{wrapper.name}/'; hoort bij geen student")
+            )
         base = wrapper
         children = sorted(dirs_in.get(base, set()))
         students = [d for d in children if is_student(d)]
@@ -476,8 +561,14 @@ def _content_digest(folder: Path) -> str:
 
 def _parse_timestamp(text: str) -> float | None:
     text = text.strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
-                "%Y-%m-%d %H:%M:%S.%f %Z", "%Y-%m-%d %H:%M"):
+    for fmt in (
+        "%Y-%m-%d %H:%M:%S.%f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S.%f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S.%f %Z",
+        "%Y-%m-%d %H:%M",
+    ):
         try:
             return datetime.strptime(text, fmt).timestamp()
         except ValueError:
@@ -502,8 +593,9 @@ def _backup_dir(course: Course, sid: str, assignment: str) -> Path:
     return target
 
 
-def _place(course: Course, sid: str, assignment: str, entries: dict[str, tuple[Path, float]],
-           stamp: float | None) -> tuple[str, Path | None, str]:
+def _place(
+    course: Course, sid: str, assignment: str, entries: dict[str, tuple[Path, float]], stamp: float | None
+) -> tuple[str, Path | None, str]:
     """Put one student's files in submitted/ atomically; returns (status, backup, note)."""
     dest = course.folder("submitted") / sid / assignment
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -518,7 +610,8 @@ def _place(course: Course, sid: str, assignment: str, entries: dict[str, tuple[P
         when = stamp if stamp is not None else latest
         # nbgrader reads the submission time from timestamp.txt (used for late penalties)
         (staged / "timestamp.txt").write_text(
-            datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M:%S.%f"), encoding="utf-8")
+            datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M:%S.%f"), encoding="utf-8"
+        )
         os.chmod(staged, 0o755)
         if not dest.exists():
             staged.rename(dest)
@@ -546,9 +639,15 @@ def _place(course: Course, sid: str, assignment: str, entries: dict[str, tuple[P
             shutil.rmtree(staged, ignore_errors=True)
 
 
-def verzamel(assignment: str, bron: Path | str, course: Course | None = None, *,
-             klaslijst: Path | str | None = None, notebooks: list[str] | None = None,
-             on_progress: Callable[[str | None, int, int], None] | None = None) -> CollectResult:
+def verzamel(
+    assignment: str,
+    bron: Path | str,
+    course: Course | None = None,
+    *,
+    klaslijst: Path | str | None = None,
+    notebooks: list[str] | None = None,
+    on_progress: Callable[[str | None, int, int], None] | None = None,
+) -> CollectResult:
     """Copy submissions from ``bron`` (folder or zip) to ``submitted/<student>/<assignment>/``.
 
     All input is checked before anything is written; a CollectError (one Dutch line) names
@@ -600,7 +699,7 @@ def verzamel(assignment: str, bron: Path | str, course: Course | None = None, *,
 
         # student ids; two students with one name but different LMS ids are never merged
         uids_per_slug: dict[str, set[str]] = {}
-        for lms, name, uid, *_ in identified:
+        for _lms, name, uid, *_ in identified:
             if uid:
                 uids_per_slug.setdefault(slug(name), set()).add(uid)
         found: dict[str, dict[str, tuple[Path, float]]] = {}
@@ -612,8 +711,11 @@ def verzamel(assignment: str, bron: Path | str, course: Course | None = None, *,
             sid = roster.lookup(name, uid) if roster else None
             if sid is None:
                 if roster:
-                    reason = (f"naam '{name}' staat meer dan eens op de klaslijst; voeg de kolom lms_id toe"
-                              if roster.shares_name(name) else f"student '{name}' staat niet in de klaslijst")
+                    reason = (
+                        f"naam '{name}' staat meer dan eens op de klaslijst; voeg de kolom lms_id toe"
+                        if roster.shares_name(name)
+                        else f"student '{name}' staat niet in de klaslijst"
+                    )
                     result.unplaced.append((str(rel), reason))
                     continue
                 sid = slug(name) if name else uid
@@ -624,8 +726,9 @@ def verzamel(assignment: str, bron: Path | str, course: Course | None = None, *,
             if PurePosixPath(filename).name == "timestamp.txt":
                 parsed = _parse_timestamp(path.read_text(encoding="utf-8", errors="replace"))
                 if parsed is None:
-                    result.unplaced.append((str(rel), "ongeldige datum in timestamp.txt; de tijd van de bestanden "
-                                                      "is gebruikt"))
+                    result.unplaced.append(
+                        (str(rel), "ongeldige datum in timestamp.txt; de tijd van de bestanden is gebruikt")
+                    )
                 else:
                     stamps[sid] = parsed
                 continue
@@ -646,21 +749,27 @@ def verzamel(assignment: str, bron: Path | str, course: Course | None = None, *,
                 note = "de eerder verzamelde inzending blijft staan" if dest.exists() else ""
                 result.students.append(StudentResult(sid, names.get(sid, ""), GEEN_NOTEBOOK, filenames, note))
                 if dest.exists():
-                    result.placed[sid] = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")
-                                                if p.is_file() and p.name != "timestamp.txt")
+                    result.placed[sid] = sorted(
+                        p.relative_to(dest).as_posix()
+                        for p in dest.rglob("*")
+                        if p.is_file() and p.name != "timestamp.txt"
+                    )
             else:
                 status, backup, note = _place(course, sid, assignment, entries, stamps.get(sid))
                 if notebooks and not set(notebooks) & set(filenames):
                     wrong = ", ".join(f for f in filenames if f.endswith(".ipynb"))
-                    note = "; ".join(filter(None, [note, f"let op: verwacht {', '.join(notebooks)}, ingeleverd {wrong}"]))
+                    note = "; ".join(
+                        filter(None, [note, f"let op: verwacht {', '.join(notebooks)}, ingeleverd {wrong}"])
+                    )
                 result.students.append(StudentResult(sid, names.get(sid, ""), status, filenames, note, backup))
                 result.placed[sid] = filenames
             if on_progress:
                 on_progress(sid, done, total)
         submitted = course.folder("submitted")
         if submitted.is_dir():
-            result.absent = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}")
-                                   if p.is_dir() and p.parent.name not in found)
+            result.absent = sorted(
+                p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir() and p.parent.name not in found
+            )
     if klaslijst:
         result.roster_saved = save_roster(course, roster)
     return result

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from activering.paths import REPO_ROOT
 
@@ -35,9 +35,31 @@ class Cesuur(BaseModel):
     decimalen: int = Field(1, ge=0, le=2)
 
 
+MODULE_NAME = re.compile(r"^\d\d-[a-z0-9-]+$")
+
+
 class Opdracht(BaseModel):
+    """Per assignment (key: its folder in exercises/source/): weight, title and the modules it belongs to."""
+
+    model_config = ConfigDict(extra="forbid")
+
     weging: float = Field(1.0, ge=0)
     titel: str | None = None
+    modules: list[str] = Field(default_factory=list, description="Modulemappen (modules/<map>) van de opdracht.")
+
+    @field_validator("modules")
+    @classmethod
+    def _known_modules(cls, modules: list[str]) -> list[str]:
+        folder = REPO_ROOT / "modules"
+        for name in modules:
+            if not MODULE_NAME.match(name):
+                raise ValueError(f"'{name}' is geen modulemap (zoals 01-activeringswerk)")
+            if folder.is_dir() and not (folder / name).is_dir():
+                known = ", ".join(sorted(p.name for p in folder.iterdir() if MODULE_NAME.match(p.name)))
+                raise ValueError(f"module '{name}' bestaat niet (wel: {known})")
+        if len(set(modules)) != len(modules):
+            raise ValueError("een module staat er twee keer in")
+        return modules
 
 
 class GradingConfig(BaseModel):
@@ -58,11 +80,11 @@ class Course:
     grading_dir: Path
 
     @classmethod
-    def default(cls) -> "Course":
+    def default(cls) -> Course:
         return cls(REPO_ROOT / "exercises", REPO_ROOT / "grading")
 
     @classmethod
-    def at(cls, course_dir: Path | str | None = None, grading_dir: Path | str | None = None) -> "Course":
+    def at(cls, course_dir: Path | str | None = None, grading_dir: Path | str | None = None) -> Course:
         if course_dir is None:
             return cls.default() if grading_dir is None else cls(REPO_ROOT / "exercises", Path(grading_dir).resolve())
         course_dir = Path(course_dir).resolve()
@@ -105,7 +127,32 @@ def load_config(grading_dir: Path) -> GradingConfig:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise DocentError(f"{path}: ongeldige waarde bij '{where}': {err['msg']}.") from None
+        if err["type"] == "extra_forbidden":
+            raise DocentError(f"{path}: onbekende sleutel '{where}' (mogelijk: weging, titel, modules).") from None
+        raise DocentError(f"{path}: ongeldige waarde bij '{where}': {_dutch(err)}.") from None
+
+
+def _dutch(err: dict) -> str:
+    """pydantic's reason in Dutch where we know it (our own validators already speak Dutch)."""
+    if err["type"] == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    reasons = {
+        "list_type": "verwacht een lijst, zoals [01-activeringswerk]",
+        "string_type": "verwacht een tekst",
+        "float_parsing": "verwacht een getal",
+        "float_type": "verwacht een getal",
+        "int_parsing": "verwacht een geheel getal",
+        "int_type": "verwacht een geheel getal",
+        "bool_parsing": "verwacht true of false",
+        "bool_type": "verwacht true of false",
+        "model_type": "verwacht instellingen als 'naam: waarde'",
+        "dict_type": "verwacht instellingen als 'naam: waarde'",
+        "greater_than_equal": f"moet minstens {err.get('ctx', {}).get('ge')} zijn",
+        "greater_than": f"moet groter dan {err.get('ctx', {}).get('gt')} zijn",
+        "less_than_equal": f"mag hoogstens {err.get('ctx', {}).get('le')} zijn",
+        "less_than": f"moet kleiner dan {err.get('ctx', {}).get('lt')} zijn",
+    }
+    return reasons.get(err["type"], err["msg"])
 
 
 def _first_line(exc: Exception) -> str:
@@ -121,7 +168,7 @@ def check_course(course: Course) -> None:
         raise DocentError(f"Cursusmap '{course.course_dir}' bestaat niet (kies een andere met --cursus).")
     if course.grading_dir.exists() and not course.grading_dir.is_dir():
         raise DocentError(f"Instellingenmap '{course.grading_dir}' is geen map.")
-    course.config  # raises DocentError for a broken config.yml
+    load_config(course.grading_dir)  # raises DocentError for a broken config.yml
 
 
 def known_assignments(course: Course) -> list[str]:
@@ -138,8 +185,10 @@ def _name_problem(assignment: str) -> str | None:
     if not assignment or not assignment.strip():
         return "Geef de naam van een opdracht."
     if not ASSIGNMENT_NAME.match(assignment):
-        return (f"'{assignment}' is geen geldige opdrachtnaam (alleen letters, cijfers, '-', '_' en '.', "
-                "geen mappen of spaties).")
+        return (
+            f"'{assignment}' is geen geldige opdrachtnaam (alleen letters, cijfers, '-', '_' en '.', "
+            "geen mappen of spaties)."
+        )
     return None
 
 
@@ -153,15 +202,18 @@ def check_assignment(course: Course, assignment: str, *, released: bool = False,
     if assignment not in known:
         raise DocentError(f"Opdracht '{assignment}' bestaat niet in {course.folder('source')}.{hint}")
     if released and not (course.folder("release") / assignment).is_dir():
-        raise DocentError(f"Opdracht '{assignment}' is nog niet vrijgegeven "
-                          f"(eerst: activering docent vrijgeven {assignment}).")
+        raise DocentError(
+            f"Opdracht '{assignment}' is nog niet vrijgegeven (eerst: activering docent vrijgeven {assignment})."
+        )
     if graded:
         if not course.db_path.exists():
-            raise DocentError(f"Er is nog geen cijferboek ({course.db_path}): geef de opdracht eerst vrij "
-                              f"en kijk hem na.")
+            raise DocentError(
+                f"Er is nog geen cijferboek ({course.db_path}): geef de opdracht eerst vrij en kijk hem na."
+            )
         if assignment not in gradebook_assignments(course):
-            raise DocentError(f"Opdracht '{assignment}' staat niet in het cijferboek {course.db_path}: "
-                              "geef hem eerst vrij.")
+            raise DocentError(
+                f"Opdracht '{assignment}' staat niet in het cijferboek {course.db_path}: geef hem eerst vrij."
+            )
 
 
 def gradebook_assignments(course: Course) -> list[str]:

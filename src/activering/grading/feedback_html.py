@@ -15,14 +15,20 @@ from pathlib import Path
 
 import nbformat
 from markdown_it import MarkdownIt
+from nbgrader.api import MissingEntry
 
 from activering.files import write_atomic
 from activering.grading.config import Course
 from activering.grading.integrity import (
-    HIDDEN_OUTPUT_NOTE, has_hidden_tests, hidden_grade_ids, safe_error, tainted_positions,
+    HIDDEN_OUTPUT_NOTE,
+    NOTEBOOK_ERRORS,
+    has_hidden_tests,
+    hidden_grade_ids,
+    safe_error,
+    tainted_positions,
 )
 from activering.grading.nbapi import gradebook
-from activering.grading.rubrics import apply_assessments, load_rubric, read_assessments
+from activering.grading.rubrics import load_rubric, read_assessments, refuse_unapplied
 from activering.grading.status import FAILED, load_report
 
 CSS = """
@@ -86,9 +92,12 @@ def _rubric_html(vraag, given: list[dict]) -> str:
     for crit in vraag.criteria:
         cells = "".join(
             f"<td class='{'gekozen' if (crit.naam, n.punten) in chosen else ''}'>{n.punten:g} p — {html.escape(n.omschrijving)}</td>"
-            for n in crit.niveaus)
+            for n in crit.niveaus
+        )
         rows.append(f"<tr><th>{html.escape(crit.naam)}</th>{cells}</tr>")
-    remarks = "".join(f"<li>{html.escape(r['criterium'])}: {html.escape(r['opmerking'])}</li>" for r in given if r["opmerking"])
+    remarks = "".join(
+        f"<li>{html.escape(r['criterium'])}: {html.escape(r['opmerking'])}</li>" for r in given if r["opmerking"]
+    )
     return f"<table>{''.join(rows)}</table>" + (f"<ul>{remarks}</ul>" if remarks else "")
 
 
@@ -102,7 +111,7 @@ def render_feedback(course: Course, assignment: str, student: str) -> str:
     with gradebook(course) as gb:
         try:
             submission = gb.find_submission(assignment, student)
-        except Exception:
+        except MissingEntry:
             submission = None
         if submission is None:
             body.append("<p>Er is geen inzending nagekeken.</p>")
@@ -130,7 +139,7 @@ def render_feedback(course: Course, assignment: str, student: str) -> str:
             if graded_path.exists():
                 try:
                     cells = nbformat.read(str(graded_path), as_version=4).cells
-                except Exception:
+                except NOTEBOOK_ERRORS:
                     cells = []
                 after_hidden = tainted_positions(cells, hidden_ids)
                 for index, cell in enumerate(cells):
@@ -146,7 +155,7 @@ def render_feedback(course: Course, assignment: str, student: str) -> str:
                 if meta.get("solution"):
                     mine = graded.get(gid)
                     source = _text(mine.source) if mine is not None else "(niet beschikbaar)"
-                    block = (md.render(source) if cell.cell_type == "markdown" else f"<pre>{html.escape(source)}</pre>")
+                    block = md.render(source) if cell.cell_type == "markdown" else f"<pre>{html.escape(source)}</pre>"
                     if mine is not None and cell.cell_type == "code":
                         block += _hidden_outputs(mine) if gid in tainted else _outputs(mine)
                     if meta.get("grade"):
@@ -167,19 +176,26 @@ def render_feedback(course: Course, assignment: str, student: str) -> str:
                     mine = graded.get(gid)
                     hidden = gid in hidden_ids or (mine is not None and has_hidden_tests(mine))
                     err = _test_error(mine, visible, hidden) if mine is not None else ""
-                    body.append(f"<div class='cel test {'fout' if err else ''}'><p><strong>Test {html.escape(gid)}</strong>"
-                                f" — {pts}</p><pre>{html.escape(visible)}</pre>{err}</div>")
+                    body.append(
+                        f"<div class='cel test {'fout' if err else ''}'><p><strong>Test {html.escape(gid)}</strong>"
+                        f" — {pts}</p><pre>{html.escape(visible)}</pre>{err}</div>"
+                    )
                 elif cell.cell_type == "markdown":
                     body.append(f"<div>{md.render(_text(cell.source))}</div>")
-    return (f"<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Feedback {html.escape(assignment)}"
-            f"</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>")
+    return (
+        f"<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Feedback {html.escape(assignment)}"
+        f"</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>"
+    )
 
 
 def feedback(assignment: str, course: Course | None = None, students: list[str] | None = None) -> dict[str, Path]:
-    """Write ``feedback/<student>/<assignment>/<assignment>.html`` for every graded student."""
+    """Write ``feedback/<student>/<assignment>/<assignment>.html`` for every graded student.
+
+    Only reads the gradebook; refuses (RubricError) while the rubric sheet holds scores that
+    ``beoordelingen`` has not written into the gradebook yet."""
     course = course or Course.default()
-    apply_assessments(course, assignment)
     with gradebook(course) as gb:
+        refuse_unapplied(course, assignment, gb)
         ids = [s.student.id for s in gb.find_assignment(assignment).submissions]
     written = {}
     for sid in sorted(ids):

@@ -29,6 +29,12 @@ class Tamper:
     penalised: list[str]  # test grade ids that get 0
 
 
+# What reading a notebook nobody checked can raise: missing or unreadable file, not JSON or not
+# UTF-8 (ValueError), no notebook (nbformat's ValidationError, NBFormatError), JSON of the wrong
+# shape (TypeError, AttributeError, KeyError) or nested too deep for the parser (RecursionError).
+NOTEBOOK_ERRORS = (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError, nbformat.ValidationError)
+
+
 def _cells(nb) -> list[tuple[str, object]]:
     out = []
     for cell in nb.cells:
@@ -57,7 +63,7 @@ def find_tampering(submitted_dir: Path, release_dir: Path, source_dir: Path | No
             continue
         try:
             nb = nbformat.read(str(path), as_version=4)
-        except Exception:
+        except NOTEBOOK_ERRORS:
             continue  # malformed notebooks are reported elsewhere
         submitted = {}
         for gid, cell in _cells(nb):
@@ -82,7 +88,7 @@ def find_tampering(submitted_dir: Path, release_dir: Path, source_dir: Path | No
             if gid in tests:
                 penalised = [gid]
             else:
-                penalised = [g for g, _ in reference[position + 1:] if g in tests][:1]
+                penalised = [g for g, _ in reference[position + 1 :] if g in tests][:1]
             found.append(Tamper(release_nb.stem, gid, kind, gid in tests, penalised))
     return found
 
@@ -98,7 +104,7 @@ def execution_signals(autograded_dir: Path, timeout: int, memory_mb: int) -> lis
     for path in sorted(autograded_dir.glob("*.ipynb")):
         try:
             nb = nbformat.read(str(path), as_version=4)
-        except Exception:
+        except NOTEBOOK_ERRORS:
             continue
         tainted = tainted_positions(nb.cells)
         late: list[str] = []
@@ -133,8 +139,10 @@ def execution_signals(autograded_dir: Path, timeout: int, memory_mb: int) -> lis
 
 HIDDEN_BEGIN = re.compile(r"BEGIN HIDDEN TESTS", re.I)
 HIDDEN_END = re.compile(r"END HIDDEN TESTS", re.I)
-HIDDEN_OUTPUT_NOTE = ("De uitvoer van deze cel wordt niet getoond: de cel liep na een test met verborgen "
-                      "onderdelen. Voer je notebook zelf uit om de uitvoer te zien.")
+HIDDEN_OUTPUT_NOTE = (
+    "De uitvoer van deze cel wordt niet getoond: de cel liep na een test met verborgen "
+    "onderdelen. Voer je notebook zelf uit om de uitvoer te zien."
+)
 
 
 def cell_text(cell) -> str:
@@ -179,7 +187,7 @@ def hidden_grade_ids(source_nb: Path | None) -> set[str]:
         return set()
     try:
         nb = nbformat.read(str(source_nb), as_version=4)
-    except Exception:
+    except NOTEBOOK_ERRORS:
         return set()
     return {gid for gid, cell in _cells(nb) if has_hidden_tests(cell)}
 

@@ -6,16 +6,15 @@ import logging
 import os
 import sys
 import warnings
-from pathlib import Path
 from contextlib import contextmanager
-
-from sqlalchemy import exc as sa_exc
+from pathlib import Path
 
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy import exc as sa_exc
 
-from activering.grading.config import Course
+from activering.grading.config import Course, DocentError
 from activering.grading.nbconfig import course_config
 
 # nbgrader's gradebook code triggers SQLAlchemy warnings ("Object of type <SubmittedAssignment> not
@@ -42,8 +41,20 @@ def nbgrader_api(course: Course, config=None) -> NbGraderAPI:
 
 @contextmanager
 def gradebook(course: Course, db_url: str | None = None):
-    """The course's gradebook, or (``db_url``) a copy of it such as a grading worker's private one."""
-    with Gradebook(db_url or course.db_url, course.config.cursus) as gb:
+    """The course's gradebook, or (``db_url``) a copy of it such as a grading worker's private one.
+
+    A file that is no gradebook (damaged, or no SQLite at all) is a DocentError naming it.
+    Only reads here; writes go through :mod:`activering.grading.record`."""
+    url = db_url or course.db_url
+    try:
+        gb = Gradebook(url, course.config.cursus)
+    except sa_exc.SQLAlchemyError as exc:
+        path = url.removeprefix("sqlite:///")
+        raise DocentError(
+            f"Het cijferboek {path} is beschadigd of geen nbgrader-cijferboek "
+            f"({type(exc).__name__}); zet een reservekopie terug."
+        ) from None
+    with gb:
         yield gb
 
 

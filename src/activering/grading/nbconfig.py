@@ -16,7 +16,12 @@ from activering.grading.config import Course
 def configure(c: Config, course_dir: Path | str, grading_dir: Path | str | None = None) -> Config:
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (
-        AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+        GetGrades,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
     )
 
     from activering.grading.integrity import HideHiddenTests
@@ -27,14 +32,21 @@ def configure(c: Config, course_dir: Path | str, grading_dir: Path | str | None 
     c.CourseDirectory.root = str(course.course_dir)
     c.CourseDirectory.course_id = settings.cursus
     c.CourseDirectory.db_url = course.db_url
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+    # "*.md": an assignment's MyST source (with solutions and hidden tests, see activering.grading.sources)
+    # never goes to students, nor into a folder where student code runs.
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
     c.Execute.timeout = settings.nakijken.tijdslimiet_per_cel
     c.Execute.interrupt_on_timeout = True
     c.SandboxKernelManager.memory_limit_mb = settings.nakijken.geheugenlimiet_mb
     c.SandboxKernelManager.isolate = settings.nakijken.afscherming
     c.Autograde.autograde_preprocessors = [
-        SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+        SandboxedExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
     ]
     # nbgrader's own feedback (returned to students on the hub) shows no hidden test, nor any output
     # that ran after one (student code may have caught it there).

@@ -28,12 +28,19 @@ class ReleaseResult:
 
 
 def _solution_lines(source_nb: Path) -> tuple[set[str], set[str]]:
-    """Non-trivial lines between the solution and hidden-test markers of a source notebook."""
+    """Non-trivial lines between the solution and hidden-test markers of a source notebook.
+
+    A manually graded answer (a markdown solution cell) is a model answer as a whole.
+    """
     solution, hidden, public = set(), set(), set()
     nb = json.loads(source_nb.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else src
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if cell.get("cell_type") == "markdown" and meta.get("solution") and "BEGIN SOLUTION" not in src:
+            solution |= {line.strip() for line in src.splitlines() if len(line.strip()) > 8}
+            continue
         target = None
         for line in src.splitlines():
             if re.search(r"BEGIN SOLUTION", line):
@@ -61,6 +68,8 @@ def scan_release(course: Course, assignment: str) -> list[str]:
         if not path.is_file():
             continue
         rel = path.relative_to(release)
+        if path.suffix == ".md" and (source / rel).is_file():
+            problems.append(f"{rel}: de bron van de opdracht (met uitwerkingen) staat in de studentversie")
         text = path.read_text(encoding="utf-8", errors="ignore")
         if MARKERS.search(text):
             problems.append(f"{rel}: bevat een oplossings- of verborgen-testmarkering")
@@ -102,7 +111,7 @@ def vrijgeven(assignment: str, course: Course | None = None, zip_dir: Path | Non
     course = course or Course.default()
     if not (course.folder("source") / assignment).is_dir():
         raise ReleaseError(f"Opdracht '{assignment}' staat niet in {course.folder('source')}.")
-    check_sources(course, assignment)
+    check_sources(course, assignment)  # makes the notebooks of MyST sources
     release_dir = course.folder("release") / assignment
     # a failed release leaves the previous student version as it was
     previous = course.course_dir / f".{assignment}.release-vorige"
@@ -113,7 +122,9 @@ def vrijgeven(assignment: str, course: Course | None = None, zip_dir: Path | Non
     try:
         result = nbgrader_api(course).generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
-            raise ReleaseError(f"nbgrader kon '{assignment}' niet vrijgeven: {_last_line(result['error'] or result['log'])}")
+            raise ReleaseError(
+                f"nbgrader kon '{assignment}' niet vrijgeven: {_last_line(result['error'] or result['log'])}"
+            )
         problems = scan_release(course, assignment)
         if problems:
             more = f" (en nog {len(problems) - 1} andere)" if len(problems) > 1 else ""
@@ -131,20 +142,22 @@ def vrijgeven(assignment: str, course: Course | None = None, zip_dir: Path | Non
 
 
 def check_sources(course: Course, assignment: str) -> None:
-    """Every notebook of the assignment must be a valid notebook before nbgrader sees it."""
-    import nbformat
+    """Make the notebook of every MyST source of the assignment and check every notebook.
+
+    Each must be a valid notebook with sound nbgrader metadata before nbgrader sees it.
+    """
+    from activering.grading.sources import SourceError, prepare
 
     source = course.folder("source") / assignment
+    try:
+        prepare(source)
+    except SourceError as exc:
+        raise ReleaseError(str(exc)) from None
+    except OSError as exc:
+        raise ReleaseError(f"{exc.filename or source}: niet te lezen of te schrijven ({exc.strerror}).") from None
     notebooks = sorted(p for p in source.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not notebooks:
-        raise ReleaseError(f"Opdracht '{assignment}' heeft geen notebook in {source}.")
-    for path in notebooks:
-        try:
-            nb = nbformat.read(str(path), as_version=4)
-            nbformat.validate(nb)
-        except Exception as exc:  # noqa: BLE001 - any reason makes it unusable
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            raise ReleaseError(f"{path}: geen geldig notebook ({first}).") from None
+        raise ReleaseError(f"Opdracht '{assignment}' heeft geen notebook en geen notebookbron (.md) in {source}.")
 
 
 def _last_line(text: str) -> str:

@@ -4,8 +4,10 @@ A docent scores with the rubric either in nbgrader's formgrader, or in a CSV fil
 ``grading/beoordelingen/<opdracht>.csv`` (columns ``student;vraag;criterium;punten;opmerking``,
 one row per criterion; ``rubricblad`` adds ``naam`` and ``niveaus`` for the docent, other
 columns are ignored). Every score must be one of the criterion's levels; anything else is
-refused with the row, student, criterion and value named. The CSV scores are written to
-nbgrader's gradebook as the manual score (sum of the criteria) and comment of that answer cell.
+refused with the row, student, criterion and value named. The docent step ``beoordelingen``
+(:func:`apply_assessments`) writes the CSV scores to nbgrader's gradebook as the manual score
+(sum of the criteria) and comment of that answer cell; ``feedback`` and ``cijfers`` only read
+the gradebook and refuse while the sheet holds scores that step has not written yet.
 A sheet that holds scores or remarks is never overwritten. See grading/README.md for the format.
 """
 
@@ -140,8 +142,10 @@ def read_assessments(course: Course, assignment: str) -> dict[str, dict[str, lis
     header = [(c or "").strip().lower() for c in reader.fieldnames or []]
     missing = [c for c in SHEET_COLUMNS if c not in header]
     if missing:
-        raise RubricError(f"Beoordelingsblad {path} mist de kolom(men) {', '.join(missing)} "
-                          f"(gevonden: {', '.join(h for h in header if h) or 'geen'}).")
+        raise RubricError(
+            f"Beoordelingsblad {path} mist de kolom(men) {', '.join(missing)} "
+            f"(gevonden: {', '.join(h for h in header if h) or 'geen'})."
+        )
     rubric = load_rubric(course, assignment)
     out: dict[str, dict[str, list[dict]]] = {}
     problems: list[str] = []
@@ -161,8 +165,9 @@ def read_assessments(course: Course, assignment: str) -> dict[str, dict[str, lis
             continue
         crit = next((c for c in vraag.criteria if c.naam.strip().lower() == crit_name.lower()), None)
         if crit is None:
-            problems.append(f"{where}: dit criterium staat niet in de rubric (wel: "
-                            f"{', '.join(c.naam for c in vraag.criteria)})")
+            problems.append(
+                f"{where}: dit criterium staat niet in de rubric (wel: {', '.join(c.naam for c in vraag.criteria)})"
+            )
             continue
         try:
             points = float(value.replace(",", "."))
@@ -170,8 +175,10 @@ def read_assessments(course: Course, assignment: str) -> dict[str, dict[str, lis
             points = None
         allowed = [n.punten for n in crit.niveaus]
         if points is None or not any(abs(points - a) < 1e-9 for a in allowed):
-            problems.append(f"{where}: waarde '{value}' is geen niveau van dit criterium "
-                            f"(kies uit {', '.join(_levels(a) for a in sorted(allowed))})")
+            problems.append(
+                f"{where}: waarde '{value}' is geen niveau van dit criterium "
+                f"(kies uit {', '.join(_levels(a) for a in sorted(allowed))})"
+            )
             continue
         key = (sid, gid, crit.naam)
         if key in seen:
@@ -179,7 +186,8 @@ def read_assessments(course: Course, assignment: str) -> dict[str, dict[str, lis
             continue
         seen[key] = number
         out.setdefault(sid, {}).setdefault(gid, []).append(
-            {"criterium": crit.naam, "punten": points, "opmerking": row.get("opmerking", "")})
+            {"criterium": crit.naam, "punten": points, "opmerking": row.get("opmerking", "")}
+        )
     if problems:
         more = f" (en nog {len(problems) - 1} andere fout(en))" if len(problems) > 1 else ""
         raise RubricError(f"Beoordelingsblad {path}, {problems[0]}{more}.")
@@ -203,8 +211,9 @@ def sheet_is_filled(path: Path) -> int:
     return filled
 
 
-def write_assessment_template(course: Course, assignment: str, students: list[str],
-                              names: dict[str, str] | None = None) -> Path:
+def write_assessment_template(
+    course: Course, assignment: str, students: list[str], names: dict[str, str] | None = None
+) -> Path:
     """An empty scoring sheet (one row per student, question and criterion) to fill in Excel.
 
     A sheet that already holds points or remarks is never overwritten (RubricError); an
@@ -214,13 +223,16 @@ def write_assessment_template(course: Course, assignment: str, students: list[st
     if rubric is None:
         raise RubricError(f"Opdracht '{assignment}' heeft geen rubric ({rubric_path(course, assignment)} ontbreekt).")
     if not students:
-        raise RubricError(f"Er zijn nog geen inzendingen voor '{assignment}' in {course.folder('submitted')}: "
-                          "verzamel ze eerst.")
+        raise RubricError(
+            f"Er zijn nog geen inzendingen voor '{assignment}' in {course.folder('submitted')}: verzamel ze eerst."
+        )
     path = assessments_path(course, assignment)
     filled = sheet_is_filled(path)
     if filled:
-        raise RubricError(f"Beoordelingsblad {path} is al ingevuld ({filled} regels met punten of opmerkingen) "
-                          "en wordt niet overschreven; vul het aan, of verplaats het om een nieuw leeg blad te maken.")
+        raise RubricError(
+            f"Beoordelingsblad {path} is al ingevuld ({filled} regels met punten of opmerkingen) "
+            "en wordt niet overschreven; vul het aan, of verplaats het om een nieuw leeg blad te maken."
+        )
     names = names or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -238,33 +250,51 @@ def write_assessment_template(course: Course, assignment: str, students: list[st
 
 
 def apply_assessments(course: Course, assignment: str) -> int:
-    """Write CSV rubric scores into the gradebook (manual score and comment). Returns the count."""
+    """The docent step ``beoordelingen``: write the sheet's rubric scores into the gradebook as
+    nbgrader's manual score and comment (through :mod:`activering.grading.record`). Returns the count."""
     scores = read_assessments(course, assignment)
     if not scores:
         return 0
-    from activering.grading.nbapi import gradebook
+    from activering.grading.record import apply_rubric_scores
 
-    rubric = load_rubric(course, assignment)
-    count = 0
-    with gradebook(course) as gb:
-        notebooks = gb.find_assignment(assignment).notebooks
-        for sid, questions in scores.items():
-            for gid, rows in questions.items():
-                for nb in notebooks:
-                    try:
-                        grade = gb.find_grade(gid, nb.name, assignment, sid)
-                        comment = gb.find_comment(gid, nb.name, assignment, sid)
-                    except Exception:
-                        continue
-                    maximum = rubric.vragen[gid].max_punten if rubric and gid in rubric.vragen else grade.max_score
-                    # every value was checked against the rubric's levels when the sheet was read
-                    grade.manual_score = sum(r["punten"] for r in rows)
-                    if grade.manual_score > maximum + 1e-9:
-                        raise RubricError(f"Vraag {gid}: {grade.manual_score:g} punten voor student {sid}, "
-                                          f"maar de cel geeft maximaal {maximum:g}.")
-                    grade.needs_manual_grade = False
-                    remarks = [f"{r['criterium']}: {r['opmerking']}" for r in rows if r["opmerking"]]
-                    comment.manual_comment = "\n".join(remarks) or None
-                    count += 1
-        gb.db.commit()
-    return count
+    return apply_rubric_scores(course, assignment, scores, load_rubric(course, assignment))
+
+
+def unapplied_assessments(course: Course, assignment: str, gb) -> list[tuple[str, str]]:
+    """(student, question) of sheet scores that differ from the gradebook (``beoordelingen`` not run
+    since the sheet changed). Only students and questions with a graded cell count. Reads only."""
+    from nbgrader.api import MissingEntry
+
+    from activering.grading.record import expected_rubric_scores
+
+    scores = read_assessments(course, assignment)
+    if not scores:
+        return []
+    notebooks = [nb.name for nb in gb.find_assignment(assignment).notebooks]
+    pending = []
+    for (sid, gid), (points, comment_text) in expected_rubric_scores(scores, load_rubric(course, assignment)).items():
+        for nb in notebooks:
+            try:
+                grade = gb.find_grade(gid, nb, assignment, sid)
+                comment = gb.find_comment(gid, nb, assignment, sid)
+            except MissingEntry:
+                continue
+            if (
+                grade.manual_score is None
+                or abs(grade.manual_score - points) > 1e-9
+                or (comment.manual_comment or None) != comment_text
+            ):
+                pending.append((sid, gid))
+    return sorted(set(pending))
+
+
+def refuse_unapplied(course: Course, assignment: str, gb) -> None:
+    """RubricError in one line when the sheet holds scores that are not in the gradebook yet."""
+    pending = unapplied_assessments(course, assignment, gb)
+    if pending:
+        shown = ", ".join(f"{sid} ({gid})" for sid, gid in pending[:3]) + (" …" if len(pending) > 3 else "")
+        raise RubricError(
+            f"Beoordelingsblad {assessments_path(course, assignment)} heeft punten die nog niet in het "
+            f"cijferboek staan ({len(pending)}: {shown}); draai eerst "
+            f"'activering docent beoordelingen {assignment}'."
+        )

@@ -17,26 +17,25 @@ its owner; :func:`remove_leftovers` deletes the folders of owners that are gone 
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
 
-import json
-import select
-import signal
-import threading
-
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode
 
 from activering.paths import REPO_ROOT
-from nbgrader.preprocessors import Execute
 
 # Environment variable set by the parallel grader: "<private root>=<real root>", so a kernel
 # started from a worker's private course copy sees the same working directory as nbgrader's.
@@ -101,13 +100,31 @@ def _readonly_roots() -> list[Path]:
 
 # Variables a kernel may inherit from the grader's environment; everything else (tokens, keys,
 # the docent's settings) stays outside.
-KERNEL_ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "TZ",
-                   "NBGRADER_EXECUTION", "JPY_SESSION_NAME", "PYTHONHASHSEED", "VIRTUAL_ENV",
-                   "ACTIVERING_DATA_DIR", "MPLBACKEND")
+KERNEL_ENV_KEEP = (
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_NUMERIC",
+    "LC_TIME",
+    "TZ",
+    "NBGRADER_EXECUTION",
+    "JPY_SESSION_NAME",
+    "PYTHONHASHSEED",
+    "VIRTUAL_ENV",
+    "ACTIVERING_DATA_DIR",
+    "MPLBACKEND",
+)
 
 # Under an address-space limit, glibc's per-thread malloc arenas and BLAS/Arrow thread pools reserve
 # so much virtual memory that importing pandas/pyarrow fails; a student kernel needs neither.
-LIMITED_KERNEL_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+LIMITED_KERNEL_ENV = {
+    "MALLOC_ARENA_MAX": "2",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
 
 
 def _base_args(home: Path, env: dict[str, str] | None = None) -> list[str]:
@@ -122,22 +139,48 @@ def _base_args(home: Path, env: dict[str, str] | None = None) -> list[str]:
             args += ["--setenv", name, source_env[name]]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin"):
         if os.path.exists(system):
-            args += ["--ro-bind", system, system] if not os.path.islink(system) else ["--symlink", os.readlink(system), system]
+            args += (
+                ["--ro-bind", system, system]
+                if not os.path.islink(system)
+                else ["--symlink", os.readlink(system), system]
+            )
     for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives", "/etc/ssl", "/etc/fonts", "/etc/mime.types"):
         if os.path.exists(etc):
             args += ["--ro-bind", etc, etc]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--setenv", "HOME", "/tmp",
-             "--setenv", "MPLCONFIGDIR", "/tmp", "--unsetenv", PATH_MAP_ENV,
-             # the parent pid is not visible in the new pid namespace: do not poll it
-             "--unsetenv", "JPY_PARENT_PID"]
+    args += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "MPLCONFIGDIR",
+        "/tmp",
+        "--unsetenv",
+        PATH_MAP_ENV,
+        # the parent pid is not visible in the new pid namespace: do not poll it
+        "--unsetenv",
+        "JPY_PARENT_PID",
+    ]
     for name, value in LIMITED_KERNEL_ENV.items():
         args += ["--setenv", name, value]
     return args
 
 
-def sandbox_command(kernel_cmd: list[str], workdir: Path, visible_dir: Path, staged: Path,
-                    extra_ro: list[Path], memory_mb: int, ipc_dir: Path | None = None,
-                    env: dict[str, str] | None = None) -> list[str]:
+def sandbox_command(
+    kernel_cmd: list[str],
+    workdir: Path,
+    visible_dir: Path,
+    staged: Path,
+    extra_ro: list[Path],
+    memory_mb: int,
+    ipc_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> list[str]:
     """The bwrap command line: ``staged`` appears at ``visible_dir`` and is the working dir;
     ``ipc_dir`` (the kernel's sockets and connection file) at its own path."""
     args = [bwrap_path() or "bwrap", *_base_args(Path("/tmp"), env)]
@@ -203,6 +246,7 @@ def _owner_alive(folder: Path) -> bool:
 
 def force_rmtree(path: Path) -> None:
     """Remove a folder even when code inside it took away its permissions."""
+
     def unlock(func, name, exc):
         try:
             os.chmod(os.path.dirname(name), 0o700)
@@ -265,6 +309,8 @@ def stage_workdir(workdir: Path, staged: Path | None = None) -> Path:
 # Started instead of ``python -m ipykernel_launcher``: records network attempts through an audit
 # hook (which student code cannot remove) in the file named by the first argument, and keeps
 # debugpy (never used in grading, and a large part of a kernel's start-up) from being imported.
+# Its ``except Exception`` (and the zygote's below) are deliberate: this code runs inside the
+# student's kernel, where an audit hook must never raise whatever student code hands it.
 KERNEL_BOOT = r"""
 import sys
 _log_path = sys.argv.pop(1)
@@ -310,7 +356,6 @@ def _boot_command(kernel_cmd: list[str], log: Path) -> list[str]:
     if len(kernel_cmd) >= 3 and kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]:
         return [kernel_cmd[0], "-c", KERNEL_BOOT, str(log), *kernel_cmd[3:]]
     return kernel_cmd
-
 
 
 # --------------------------------------------------------------------------- kernel zygote
@@ -505,10 +550,22 @@ class Zygote:
             args += ["--ro-bind", str(root), str(root)]
         # --as-pid-1: no bwrap init beside the zygote that a kernel could tamper with and that
         # would survive the clean-up between students
-        args += ["--bind", str(self.root), str(self.root), "--chdir", str(self.root), "--as-pid-1", "--",
-                 sys.executable, "-c", ZYGOTE_BOOT, json.dumps(list(preload))]
-        self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, close_fds=True)
+        args += [
+            "--bind",
+            str(self.root),
+            str(self.root),
+            "--chdir",
+            str(self.root),
+            "--as-pid-1",
+            "--",
+            sys.executable,
+            "-c",
+            ZYGOTE_BOOT,
+            json.dumps(list(preload)),
+        ]
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True
+        )
         reply = self.read(timeout=300)
         if not reply or not reply.get("ready"):
             self.stop()
@@ -552,12 +609,12 @@ class Zygote:
         box.mkdir()
         return box
 
-    def start_kernel(self, connection_file: str, cwd: Path, env: dict[str, str], memory: int,
-                     log: Path) -> "ZygoteProcess":
+    def start_kernel(
+        self, connection_file: str, cwd: Path, env: dict[str, str], memory: int, log: Path
+    ) -> ZygoteProcess:
         if self.current is not None and self.current.returncode is None:
             self.current.wait()
-        self.send({"op": "start", "conn": connection_file, "cwd": str(cwd), "env": env, "mem": memory,
-                   "log": str(log)})
+        self.send({"op": "start", "conn": connection_file, "cwd": str(cwd), "env": env, "mem": memory, "log": str(log)})
         reply = self.read(timeout=120)
         if not reply or "pid" not in reply:
             self.stop()
@@ -693,10 +750,16 @@ class SandboxKernelManager(AsyncKernelManager):
             self._control_socket.linger = 0
         super()._close_control_socket()
 
-    memory_limit_mb = Integer(1024, help="Memory limit (address space) of the kernel in MiB; 0 = none.").tag(config=True)
+    memory_limit_mb = Integer(1024, help="Memory limit (address space) of the kernel in MiB; 0 = none.").tag(
+        config=True
+    )
     isolate = Bool(True, help="Isolate the kernel's filesystem with bubblewrap.").tag(config=True)
-    zygote = Bool(False, help="Fork kernels from a long-lived zygote in one sandbox (grading workers).").tag(config=True)
-    preload = List(["pandas", "activering.data"], help="Modules the zygote imports once for all kernels.").tag(config=True)
+    zygote = Bool(False, help="Fork kernels from a long-lived zygote in one sandbox (grading workers).").tag(
+        config=True
+    )
+    preload = List(["pandas", "activering.data"], help="Modules the zygote imports once for all kernels.").tag(
+        config=True
+    )
     staged_dir = Unicode("")
     box_dir = Unicode("")
     _zygote: Zygote | None = None
@@ -737,16 +800,29 @@ class SandboxKernelManager(AsyncKernelManager):
             # ask the kernel to interrupt itself instead.
             self.kernel_spec.interrupt_mode = "message"
             if self._zygote is not None:
-                process = self._zygote.start_kernel(self.connection_file, staged, self._kernel_env(kw.get("env")),
-                                                    self.memory_limit_mb * 1024 * 1024, ipc / NETWORK_LOG)
+                process = self._zygote.start_kernel(
+                    self.connection_file,
+                    staged,
+                    self._kernel_env(kw.get("env")),
+                    self.memory_limit_mb * 1024 * 1024,
+                    ipc / NETWORK_LOG,
+                )
                 provisioner = self.provisioner
                 provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, None
                 provisioner.cwd = str(staged)
                 self._reconcile_connection_info(provisioner.connection_info)
                 return
             kernel_cmd = _boot_command(list(kernel_cmd), ipc / NETWORK_LOG)
-            kernel_cmd = sandbox_command(kernel_cmd, workdir, visible_path(workdir), staged, [],
-                                         self.memory_limit_mb, ipc_dir=ipc, env=kw.get("env"))
+            kernel_cmd = sandbox_command(
+                kernel_cmd,
+                workdir,
+                visible_path(workdir),
+                staged,
+                [],
+                self.memory_limit_mb,
+                ipc_dir=ipc,
+                env=kw.get("env"),
+            )
             kw["cwd"] = str(staged)
             kw["stdin"] = subprocess.DEVNULL
             kw.setdefault("stdout", subprocess.DEVNULL)

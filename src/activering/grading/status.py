@@ -31,7 +31,7 @@ class StudentStatus:
     duur_s: float = 0.0
 
     @classmethod
-    def from_dict(cls, data: dict) -> "StudentStatus":
+    def from_dict(cls, data: dict) -> StudentStatus:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 

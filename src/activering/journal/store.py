@@ -20,30 +20,22 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 from activering.journal import migrations
+from activering.vocabulary import REFLECTION_FIELD_NAMES
 
 ENV_VAR = "ACTIVERING_JOURNAL"
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-#: The free-text fields of a reflection, in the order of the form.
-TEXT_FIELDS = (
-    "title",
-    "situation",
-    "research",
-    "client_interest",
-    "organisation_interest",
-    "professional_view",
-    "colleagues",
-    "decision",
-    "reasoning",
-    "next_time",
-)
+#: The free-text fields of a reflection, in the order of the form (one list for the whole course).
+#: The columns of the ``reflections`` table and the fields of :class:`Reflection` are the same
+#: names (tests/test_journal.py checks both); a new field needs a new migration.
+TEXT_FIELDS: tuple[str, ...] = REFLECTION_FIELD_NAMES
 
 
 class JournalError(RuntimeError):
@@ -67,7 +59,7 @@ def journal_path() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -193,7 +185,9 @@ class Journal:
                 raise self._corrupt(str(error)) from error
             try:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
-                has_casus = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'casus_runs'").fetchone()
+                has_casus = db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'casus_runs'"
+                ).fetchone()
                 if version == 0 and has_casus:
                     version = 1  # written before versioning: the original casus tables are version 1
                 if version > migrations.LATEST:
@@ -276,7 +270,10 @@ class Journal:
                 "SELECT decision, options, motivation, answered FROM casus_choices WHERE run_id = ? ORDER BY answered, rowid",
                 (run_id,),
             ).fetchall()
-        return [Choice(decision, json.loads(options), motivation, answered) for decision, options, motivation, answered in rows]
+        return [
+            Choice(decision, json.loads(options), motivation, answered)
+            for decision, options, motivation, answered in rows
+        ]
 
     def runs(self, casus: str | None = None) -> list[dict]:
         query = "SELECT run_id, casus, started, finished FROM casus_runs"
@@ -353,8 +350,18 @@ class Journal:
         columns = ("id", "date", *TEXT_FIELDS, "created", "updated")
         for row in rows:
             item = Reflection(**dict(zip(columns, row)))
-            item.tags = [t for (t,) in db.execute("SELECT tag FROM reflection_tags WHERE reflection_id = ? ORDER BY tag", (item.id,))]
-            item.casussen = [s for (s,) in db.execute("SELECT slug FROM reflection_casussen WHERE reflection_id = ? ORDER BY slug", (item.id,))]
+            item.tags = [
+                t
+                for (t,) in db.execute(
+                    "SELECT tag FROM reflection_tags WHERE reflection_id = ? ORDER BY tag", (item.id,)
+                )
+            ]
+            item.casussen = [
+                s
+                for (s,) in db.execute(
+                    "SELECT slug FROM reflection_casussen WHERE reflection_id = ? ORDER BY slug", (item.id,)
+                )
+            ]
             result.append(item)
         return result
 
@@ -362,7 +369,9 @@ class Journal:
 
     def reflection(self, reflection_id: int) -> Reflection:
         with self._read() as db:
-            found = self._rows_to_reflections(db, db.execute(self._SELECT + " WHERE id = ?", (reflection_id,)).fetchall())
+            found = self._rows_to_reflections(
+                db, db.execute(self._SELECT + " WHERE id = ?", (reflection_id,)).fetchall()
+            )
         if not found:
             raise KeyError(f"geen reflectie met nummer {reflection_id}")
         return found[0]
@@ -388,13 +397,32 @@ class Journal:
         with self._read() as db:
             if self.fts:
                 match = " ".join(f'"{word}"*' for word in words)
-                ids = [r for (r,) in db.execute("SELECT rowid FROM reflections_fts WHERE reflections_fts MATCH ? ORDER BY rank", (match,))]
+                ids = [
+                    r
+                    for (r,) in db.execute(
+                        "SELECT rowid FROM reflections_fts WHERE reflections_fts MATCH ? ORDER BY rank", (match,)
+                    )
+                ]
             else:
                 body = " || ' ' || ".join(("date", *TEXT_FIELDS))
                 tags = "COALESCE((SELECT group_concat(tag, ' ') FROM reflection_tags WHERE reflection_id = id), '')"
                 condition = " AND ".join(f"lower({body} || ' ' || {tags}) LIKE ?" for _ in words)
-                ids = [r for (r,) in db.execute(f"SELECT id FROM reflections WHERE {condition} ORDER BY date", [f"%{w}%" for w in words])]
-            by_id = {r.id: r for r in self._rows_to_reflections(db, db.execute(self._SELECT + f" WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall())} if ids else {}
+                ids = [
+                    r
+                    for (r,) in db.execute(
+                        f"SELECT id FROM reflections WHERE {condition} ORDER BY date", [f"%{w}%" for w in words]
+                    )
+                ]
+            by_id = (
+                {
+                    r.id: r
+                    for r in self._rows_to_reflections(
+                        db, db.execute(self._SELECT + f" WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+                    )
+                }
+                if ids
+                else {}
+            )
         return [by_id[i] for i in ids if i in by_id]
 
     # --- self-assessments ------------------------------------------------------------------------
@@ -404,7 +432,8 @@ class Journal:
             raise ValueError("antwoorden lopen van 1 tot en met 5")
         with self._connect() as db:
             return db.execute(
-                "INSERT INTO self_assessments (taken, answers) VALUES (?, ?)", (taken or _now(), json.dumps(clean, sort_keys=True))
+                "INSERT INTO self_assessments (taken, answers) VALUES (?, ?)",
+                (taken or _now(), json.dumps(clean, sort_keys=True)),
             ).lastrowid
 
     def assessments(self, start: str | None = None, end: str | None = None) -> list[Assessment]:
@@ -426,7 +455,14 @@ class Journal:
     def entries(self, start: str | None = None, end: str | None = None) -> list[Entry]:
         """Reflections and casus runs together, in date order: the journal as the user sees it."""
         items = [
-            Entry("reflectie", r.id, r.date, r.title, tuple(r.tags), f"{len(r.casussen)} gekoppelde casus(sen)" if r.casussen else "")
+            Entry(
+                "reflectie",
+                r.id,
+                r.date,
+                r.title,
+                tuple(r.tags),
+                f"{len(r.casussen)} gekoppelde casus(sen)" if r.casussen else "",
+            )
             for r in self.reflections(start, end)
         ]
         with self._read() as db:

@@ -12,12 +12,17 @@ from rich.table import Table
 from activering.files import write_atomic
 from activering.journal import Journal, JournalError, Reflection
 from activering.reflectie import identiteit, zelfevaluatie
-from activering.reflectie.model import FIELD_LABELS, OTHER_FIELDS, PERSPECTIVES, THEMES
+from activering.reflectie.model import FIELD_LABELS, THEMES
+from activering.vocabulary import REFLECTION_FIELDS
 
-app = typer.Typer(help="Je reflectiejournaal: reflecties, gespeelde casussen, zelfevaluatie en portfolio.", no_args_is_help=True)
+app = typer.Typer(
+    help="Je reflectiejournaal: reflecties, gespeelde casussen, zelfevaluatie en portfolio.", no_args_is_help=True
+)
 console = Console()
 
 FIELDS_HELP = ", ".join(["datum", *FIELD_LABELS, "themas", "casussen"])
+# Every field after the title (given with --titel, shown as the heading), in form order.
+_BODY_FIELDS = tuple(field for field in REFLECTION_FIELDS if field.name != "title")
 
 
 def _journal() -> Journal:
@@ -33,9 +38,14 @@ def _confirm_identity(reflection: Reflection, redigeer: bool | None) -> Reflecti
     findings = identiteit.check(reflection.text())
     if not findings:
         return reflection
-    console.print(f"[yellow]Let op: dit lijkt gegevens van een klant te bevatten: {identiteit.summary(findings)}.[/yellow]", highlight=False)
+    console.print(
+        f"[yellow]Let op: dit lijkt gegevens van een klant te bevatten: {identiteit.summary(findings)}.[/yellow]",
+        highlight=False,
+    )
     for finding in findings:
-        console.print(f"  - {identiteit.KIND_LABELS.get(finding.kind, finding.kind)}: '{finding.text}'", highlight=False)
+        console.print(
+            f"  - {identiteit.KIND_LABELS.get(finding.kind, finding.kind)}: '{finding.text}'", highlight=False
+        )
     if redigeer is None:
         redigeer = typer.confirm("Vervangen door neutrale aanduidingen zoals [NAAM] en dan bewaren?", default=True)
         if not redigeer and not typer.confirm("Toch bewaren zoals het staat?", default=False):
@@ -89,8 +99,8 @@ def show(nummer: int = typer.Argument(..., help="Nummer van de reflectie.")) -> 
     console.print(f"[bold]{r.title}[/bold]  ({r.date}; {', '.join(r.tags) or 'geen thema'})", highlight=False)
     if r.casussen:
         console.print(f"Casussen: {', '.join(r.casussen)}", highlight=False)
-    for name in ("situation", *PERSPECTIVES, "decision", "reasoning", "next_time"):
-        console.print(f"\n[bold]{FIELD_LABELS[name]}[/bold]\n{getattr(r, name) or '-'}", highlight=False)
+    for field in _BODY_FIELDS:
+        console.print(f"\n[bold]{field.label}[/bold]\n{getattr(r, field.name) or '-'}", highlight=False)
 
 
 @app.command("nieuw")
@@ -100,16 +110,22 @@ def new(
     themas: str = typer.Option("", "--themas", help=f"Komma-gescheiden, uit: {', '.join(THEMES)}."),
     casussen: str = typer.Option("", "--casussen", help="Komma-gescheiden casus-slugs."),
     vragen: bool = typer.Option(True, "--vragen/--geen-vragen", help="Vraag de velden één voor één."),
-    redigeer: bool = typer.Option(None, "--redigeer/--niet-redigeren", help="Klantgegevens zonder te vragen vervangen (of niet)."),
+    redigeer: bool = typer.Option(
+        None, "--redigeer/--niet-redigeren", help="Klantgegevens zonder te vragen vervangen (of niet)."
+    ),
 ) -> None:
     """Schrijf een nieuwe reflectie in de terminal (het formulier in JupyterLab kan hetzelfde)."""
-    reflection = Reflection(title=titel, date=datum or date.today().isoformat(),
-                            tags=[t.strip() for t in themas.split(",") if t.strip()],
-                            casussen=[s.strip() for s in casussen.split(",") if s.strip()])
+    reflection = Reflection(
+        title=titel,
+        date=datum or date.today().isoformat(),
+        tags=[t.strip() for t in themas.split(",") if t.strip()],
+        casussen=[s.strip() for s in casussen.split(",") if s.strip()],
+    )
     if vragen:
-        for name, (label, prompt) in {**{k: v for k, v in OTHER_FIELDS.items() if k == "situation"}, **PERSPECTIVES,
-                                      **{k: v for k, v in OTHER_FIELDS.items() if k in ("decision", "reasoning", "next_time")}}.items():
-            setattr(reflection, name, typer.prompt(f"{label} ({prompt})", default="", show_default=False))
+        for field in _BODY_FIELDS:
+            setattr(
+                reflection, field.name, typer.prompt(f"{field.label} ({field.prompt})", default="", show_default=False)
+            )
     checked = _confirm_identity(reflection, redigeer)
     if checked is None:
         console.print("Niet bewaard.")
@@ -122,7 +138,9 @@ def edit(
     nummer: int = typer.Argument(..., help="Nummer van de reflectie."),
     veld: str = typer.Option(..., "--veld", help=f"Welk veld: {FIELDS_HELP}."),
     waarde: str = typer.Option(..., "--waarde", help="De nieuwe inhoud (bij themas/casussen komma-gescheiden)."),
-    redigeer: bool = typer.Option(None, "--redigeer/--niet-redigeren", help="Klantgegevens zonder te vragen vervangen (of niet)."),
+    redigeer: bool = typer.Option(
+        None, "--redigeer/--niet-redigeren", help="Klantgegevens zonder te vragen vervangen (of niet)."
+    ),
 ) -> None:
     """Wijzig één veld van een reflectie."""
     journal = _journal()
@@ -131,13 +149,22 @@ def edit(
     except KeyError as error:
         console.print(f"[red]{error.args[0]}[/red]")
         raise typer.Exit(1) from error
-    names = {"datum": "date", "themas": "tags", "casussen": "casussen", **{n: n for n in FIELD_LABELS},
-             **{label.lower().rstrip("?"): n for n, label in FIELD_LABELS.items()}}
+    names = {
+        "datum": "date",
+        "themas": "tags",
+        "casussen": "casussen",
+        **{n: n for n in FIELD_LABELS},
+        **{label.lower().rstrip("?"): n for n, label in FIELD_LABELS.items()},
+    }
     if veld not in names:
         console.print(f"[red]Onbekend veld '{veld}'. Kies uit: {FIELDS_HELP}.[/red]", highlight=False)
         raise typer.Exit(1)
     name = names[veld]
-    setattr(reflection, name, [v.strip() for v in waarde.split(",") if v.strip()] if name in ("tags", "casussen") else waarde)
+    setattr(
+        reflection,
+        name,
+        [v.strip() for v in waarde.split(",") if v.strip()] if name in ("tags", "casussen") else waarde,
+    )
     checked = _confirm_identity(reflection, redigeer)
     if checked is None:
         console.print("Niet bewaard.")
@@ -165,14 +192,20 @@ def delete(
 
 
 @app.command("zelfevaluatie")
-def self_assessment(invullen: bool = typer.Option(False, "--invullen", help="Vul de zelfevaluatie nu in de terminal in.")) -> None:
+def self_assessment(
+    invullen: bool = typer.Option(False, "--invullen", help="Vul de zelfevaluatie nu in de terminal in."),
+) -> None:
     """Toon je eerdere zelfevaluaties, of vul er een in met --invullen."""
     journal = _journal()
     if invullen:
         answers: dict[str, int] = {}
         console.print("Deel 1: activeringsnormen. 1 = eens met de linkeruitspraak, 5 = met de rechter.")
         for norm in zelfevaluatie.NORMS:
-            console.print(f"\n[bold]{norm.label}[/bold]\n 1 = {norm.left}\n 5 = {norm.right}" + (f"\n midden: {norm.middle}" if norm.middle else ""), highlight=False)
+            console.print(
+                f"\n[bold]{norm.label}[/bold]\n 1 = {norm.left}\n 5 = {norm.right}"
+                + (f"\n midden: {norm.middle}" if norm.middle else ""),
+                highlight=False,
+            )
             answers[norm.id] = typer.prompt("Jouw positie (1-5)", type=typer.IntRange(1, 5))
         console.print("\nDeel 2: je werkwijze. 1 = helemaal oneens, 5 = helemaal eens.")
         for item in zelfevaluatie.ITEMS:
@@ -185,8 +218,12 @@ def self_assessment(invullen: bool = typer.Option(False, "--invullen", help="Vul
     table = Table("nr", "datum", *[d.label for d in zelfevaluatie.DIMENSIONS], "lijkt op")
     for a in history:
         scores = zelfevaluatie.dimension_scores(a.answers)
-        table.add_row(str(a.id), a.taken[:10], *[zelfevaluatie.nl(scores.get(d.id, float("nan"))) for d in zelfevaluatie.DIMENSIONS],
-                      zelfevaluatie.nearest_variant(scores)[0].lower())
+        table.add_row(
+            str(a.id),
+            a.taken[:10],
+            *[zelfevaluatie.nl(scores.get(d.id, float("nan"))) for d in zelfevaluatie.DIMENSIONS],
+            zelfevaluatie.nearest_variant(scores)[0].lower(),
+        )
     console.print(table)
 
 

@@ -3,7 +3,7 @@
 The reflection journal never keeps a client's identity without asking: before an entry is saved,
 :func:`check` looks for a BSN that passes the elfproef, a name after "mevrouw"/"meneer", a phone
 number, an address or postcode, an e-mail address, and so on. The detection itself lives in
-:mod:`activering.anonimisering.detect` (one rule table for the whole course); this module only adds
+:mod:`activering.anonimisering.identifiers` (one rule table for the whole course, no pyarrow); this module only adds
 the journal's policy on top of it.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from activering.anonimisering.detect import Finding, find_identifiers
-from activering.anonimisering.detect import redact as _redact
+from activering.anonimisering.identifiers import Finding, find_identifiers
+from activering.anonimisering.identifiers import redact as _redact
 
 KIND_LABELS = {
     "bsn": "BSN (haalt de elfproef)",

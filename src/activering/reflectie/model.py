@@ -1,48 +1,34 @@
-"""The vocabulary of the reflection journal: the five perspectives, the form fields, the themes."""
+"""The vocabulary of the reflection journal: the form fields grouped for display, and the themes."""
 
 from __future__ import annotations
 
 from activering.casus.model import THEME_TITLES
+from activering.vocabulary import REFLECTION_FIELDS, ReflectionField
 
-# Seed 002 (Engbersen interview), note 4, line 75: the Rotterdam reflection sessions look at a
-# dilemma from the perspective of research, the client's interest, the organisation's interest,
-# one's own professional view and colleagues.
-PERSPECTIVES: dict[str, tuple[str, str]] = {
-    "research": (
-        "Wat zegt onderzoek?",
-        "Wat weet je uit onderzoek of de cursus over deze situatie? Waar is die kennis onzeker?",
-    ),
-    "client_interest": (
-        "Belang van de klant",
-        "Wat wil en wat kan de klant? Wat staat er voor hem of haar op het spel?",
-    ),
-    "organisation_interest": (
-        "Belang van de organisatie",
-        "Welke regels, doelen, targets of werkdruk spelen mee vanuit je organisatie?",
-    ),
-    "professional_view": (
-        "Mijn professionele oordeel",
-        "Wat vind jij als vakmens de juiste aanpak, en op welke norm of ervaring rust dat?",
-    ),
-    "colleagues": (
-        "Wat zouden collega's zeggen?",
-        "Hoe zou een collega dit aanpakken? Waar zouden jullie het oneens zijn?",
-    ),
-}
+# The fields themselves, their order and the five perspectives (seed 002, note 4) are in
+# activering.vocabulary.REFLECTION_FIELDS; the views below group them for the form, the command
+# line and the portfolio.
 
-#: The other fields of a reflection: (label, prompt).
-OTHER_FIELDS: dict[str, tuple[str, str]] = {
-    "title": ("Titel", "Een korte titel, zonder namen van klanten"),
-    "situation": ("De situatie", "Beschrijf kort wat er speelde. Laat namen, adressen en nummers weg."),
-    "decision": ("Wat heb ik besloten?", "Wat heb je uiteindelijk gedaan of besloten?"),
-    "reasoning": ("Waarom?", "Welke overwegingen gaven de doorslag?"),
-    "next_time": ("Wat doe ik een volgende keer?", "Wat neem je mee naar een vergelijkbare situatie?"),
-}
+#: Every field by its storage name, in form order.
+FIELDS: dict[str, ReflectionField] = {f.name: f for f in REFLECTION_FIELDS}
 
-FIELD_LABELS: dict[str, str] = {
-    **{name: label for name, (label, _) in OTHER_FIELDS.items()},
-    **{name: label for name, (label, _) in PERSPECTIVES.items()},
-}
+#: The five perspectives, in form order.
+PERSPECTIVE_FIELDS: tuple[ReflectionField, ...] = tuple(f for f in REFLECTION_FIELDS if f.perspective)
+
+# The form shows the perspectives as one block (tests/test_reflectie.py checks that they follow each other).
+_FIRST = REFLECTION_FIELDS.index(PERSPECTIVE_FIELDS[0])
+_LAST = REFLECTION_FIELDS.index(PERSPECTIVE_FIELDS[-1])
+
+#: The fields before the perspectives (title, situation) and after them (decision, reasons, lesson).
+OPENING_FIELDS: tuple[ReflectionField, ...] = REFLECTION_FIELDS[:_FIRST]
+CLOSING_FIELDS: tuple[ReflectionField, ...] = REFLECTION_FIELDS[_LAST + 1 :]
+
+#: The perspectives and the other fields as name -> (label, prompt), in form order.
+PERSPECTIVES: dict[str, tuple[str, str]] = {f.name: (f.label, f.prompt) for f in PERSPECTIVE_FIELDS}
+OTHER_FIELDS: dict[str, tuple[str, str]] = {f.name: (f.label, f.prompt) for f in REFLECTION_FIELDS if not f.perspective}
+
+#: Every field's label, in form order.
+FIELD_LABELS: dict[str, str] = {f.name: f.label for f in REFLECTION_FIELDS}
 
 #: Theme tags: the casus themes plus broader course themes.
 THEMES: dict[str, str] = {

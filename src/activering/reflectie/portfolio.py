@@ -19,8 +19,9 @@ from pathlib import Path
 from activering.files import write_atomic
 from activering.journal import Journal, Reflection
 from activering.reflectie import identiteit
-from activering.reflectie.model import OTHER_FIELDS, PERSPECTIVES, THEMES
-from activering.reflectie.widgets import growth_html, norms_html, profile_html
+from activering.reflectie.figures import growth_html, norms_html, profile_html
+from activering.reflectie.model import CLOSING_FIELDS, FIELDS, PERSPECTIVE_FIELDS, THEMES
+from activering.vocabulary import REFLECTION_FIELDS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -45,7 +46,10 @@ figure { margin: 4pt 0; break-inside: avoid; } figure svg { max-width: 100%; hei
 def _text(value: str) -> str:
     """User text: identifiers redacted, escaped, paragraphs kept."""
     clean = html.escape(identiteit.redact(value or "").strip())
-    return "".join(f"<p>{part.replace(chr(10), '<br>')}</p>" for part in re.split(r"\n\s*\n", clean) if part) or "<p class='meta'>(niet ingevuld)</p>"
+    return (
+        "".join(f"<p>{part.replace(chr(10), '<br>')}</p>" for part in re.split(r"\n\s*\n", clean) if part)
+        or "<p class='meta'>(niet ingevuld)</p>"
+    )
 
 
 def _casus_titles() -> dict[str, str]:
@@ -61,10 +65,13 @@ def _reflection_html(reflection: Reflection, titles: dict[str, str], css_class: 
         f"<section class='{css_class} reflectie'><h2>{html.escape(identiteit.redact(reflection.title))}</h2>",
         f"<p class='meta'>{date.fromisoformat(reflection.date):%d-%m-%Y} {tags}</p>",
         f"<p class='meta'>Gekoppelde casussen: {linked}</p>" if linked else "",
-        f"<h3>{OTHER_FIELDS['situation'][0]}</h3>{_text(reflection.situation)}",
     ]
-    parts += [f"<h3>{html.escape(label)}</h3>{_text(getattr(reflection, name))}" for name, (label, _) in PERSPECTIVES.items()]
-    parts += [f"<h3>{OTHER_FIELDS[name][0]}</h3>{_text(getattr(reflection, name))}" for name in ("decision", "reasoning", "next_time")]
+    # The title is the heading; every other field follows in form order.
+    parts += [
+        f"<h3>{html.escape(f.label)}</h3>{_text(getattr(reflection, f.name))}"
+        for f in REFLECTION_FIELDS
+        if f.name != "title"
+    ]
     return "".join(parts) + "</section>"
 
 
@@ -107,9 +114,22 @@ def build_portfolio(journal: Journal, start: str | None = None, end: str | None 
     titles = _casus_titles()
     reflections = journal.reflections(start, end)
     assessments = journal.assessments(start, end)
-    runs = [run for run in journal.runs() if (not start or run["started"][:10] >= start) and (not end or run["started"][:10] <= end)]
-    period = f"{date.fromisoformat(start):%d-%m-%Y} tot en met {date.fromisoformat(end):%d-%m-%Y}" if start and end else (
-        f"vanaf {date.fromisoformat(start):%d-%m-%Y}" if start else f"tot en met {date.fromisoformat(end):%d-%m-%Y}" if end else "alles in het journaal")
+    runs = [
+        run
+        for run in journal.runs()
+        if (not start or run["started"][:10] >= start) and (not end or run["started"][:10] <= end)
+    ]
+    period = (
+        f"{date.fromisoformat(start):%d-%m-%Y} tot en met {date.fromisoformat(end):%d-%m-%Y}"
+        if start and end
+        else (
+            f"vanaf {date.fromisoformat(start):%d-%m-%Y}"
+            if start
+            else f"tot en met {date.fromisoformat(end):%d-%m-%Y}"
+            if end
+            else "alles in het journaal"
+        )
+    )
     cover = (
         "<section><h1>Portfolio zelfstudie activeringswerk</h1>"
         + (f"<p><strong>{html.escape(owner)}</strong></p>" if owner else "")
@@ -122,15 +142,20 @@ def build_portfolio(journal: Journal, start: str | None = None, end: str | None 
     )
     if assessments:
         latest = assessments[-1]
-        growth = growth_html(journal, start, end) or "<p>Groei zie je zodra je de zelfevaluatie minstens twee keer hebt ingevuld.</p>"
+        growth = (
+            growth_html(journal, start, end)
+            or "<p>Groei zie je zodra je de zelfevaluatie minstens twee keer hebt ingevuld.</p>"
+        )
         assessment = (
             f"<section class='pagina'><h2>Zelfevaluatie: je profiel</h2><p class='meta'>Laatst ingevuld op "
             f"{date.fromisoformat(latest.taken[:10]):%d-%m-%Y}.</p>{profile_html(latest.answers)}</section>"
             f"<section class='pagina'><h2>Activeringsnormen en groei</h2>{norms_html(latest.answers)}{growth}</section>"
         )
     else:
-        assessment = ("<section class='pagina'><h2>Zelfevaluatie: je profiel</h2><p>In deze periode is geen zelfevaluatie ingevuld.</p></section>"
-                      "<section class='pagina'><h2>Activeringsnormen en groei</h2><p>Geen gegevens in deze periode.</p></section>")
+        assessment = (
+            "<section class='pagina'><h2>Zelfevaluatie: je profiel</h2><p>In deze periode is geen zelfevaluatie ingevuld.</p></section>"
+            "<section class='pagina'><h2>Activeringsnormen en groei</h2><p>Geen gegevens in deze periode.</p></section>"
+        )
     if runs:
         rows = "".join(
             f"<tr><td>{html.escape(titles.get(r['casus'], r['casus']))}</td><td>{date.fromisoformat(r['started'][:10]):%d-%m-%Y}</td>"
@@ -144,7 +169,9 @@ def build_portfolio(journal: Journal, start: str | None = None, end: str | None 
     document = _document("Portfolio zelfstudie activeringswerk", body)
     left = leftover_identifiers(document, [owner, *titles.values()])
     if left:
-        raise PortfolioError(f"Het portfolio bevat nog iets dat op klantgegevens lijkt ({identiteit.summary(left)}); er is niets geschreven.")
+        raise PortfolioError(
+            f"Het portfolio bevat nog iets dat op klantgegevens lijkt ({identiteit.summary(left)}); er is niets geschreven."
+        )
     return Portfolio(document, len(reflections), len(assessments), len(runs))
 
 
@@ -152,7 +179,9 @@ def _print_pdf(document: str, target: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         try:
             page = browser.new_page()
             page.route("**/*", lambda route: route.abort())
@@ -186,7 +215,9 @@ def write_pdf(document: str, target: Path) -> Path:
     return target
 
 
-def export_portfolio(journal: Journal, target: Path, start: str | None = None, end: str | None = None, owner: str = "", pdf: bool = True) -> list[Path]:
+def export_portfolio(
+    journal: Journal, target: Path, start: str | None = None, end: str | None = None, owner: str = "", pdf: bool = True
+) -> list[Path]:
     """Write ``target`` (.html) and, if asked, the PDF next to it; returns the files written."""
     target = Path(target)
     portfolio = build_portfolio(journal, start, end, owner)
@@ -210,24 +241,26 @@ def intervisie_sheet(journal: Journal, reflection_id: int) -> str:
         "colleagues": "Wat zou ieder van ons hier doen, en waarom verschillen we?",
     }
     blocks = "".join(
-        f"<h3>{i}. {html.escape(label)}</h3><p class='meta'>Vraag aan de groep: {html.escape(questions[name])}</p>"
-        f"<p><em>De inbrenger schreef:</em></p>{_text(getattr(reflection, name))}"
-        + "<div class='lijnen'></div>" * 3
-        for i, (name, (label, _)) in enumerate(PERSPECTIVES.items(), 1)
+        f"<h3>{i}. {html.escape(f.label)}</h3><p class='meta'>Vraag aan de groep: {html.escape(questions[f.name])}</p>"
+        f"<p><em>De inbrenger schreef:</em></p>{_text(getattr(reflection, f.name))}" + "<div class='lijnen'></div>" * 3
+        for i, f in enumerate(PERSPECTIVE_FIELDS, 1)
     )
+    closing = "".join(f"<h3>{html.escape(f.label)}</h3>{_text(getattr(reflection, f.name))}" for f in CLOSING_FIELDS)
     body = (
         f"<section><h1 style='margin-top:0'>Intervisieblad</h1><h2>{html.escape(identiteit.redact(reflection.title))}</h2>"
         f"<p class='meta'>Casus uit de praktijk van de inbrenger, {date.fromisoformat(reflection.date):%d-%m-%Y}. "
         "Doel van de ronde: samen vanuit vijf perspectieven kijken, niet meteen een oplossing kiezen.</p>"
-        f"<h3>De situatie</h3>{_text(reflection.situation)}{blocks}"
+        f"<h3>{html.escape(FIELDS['situation'].label)}</h3>{_text(reflection.situation)}{blocks}"
         "<h3>Afronding</h3><p>Wat besloot de inbrenger, en wat zou de groep een volgende keer anders of hetzelfde doen?</p>"
-        + "<div class='lijnen'></div>" * 4
+        + "<div class='lijnen'></div>"
+        * 4
         + "</section><section class='pagina'><h2>Wat de inbrenger besloot (pas na de ronde lezen)</h2>"
-        f"<h3>{OTHER_FIELDS['decision'][0]}</h3>{_text(reflection.decision)}<h3>{OTHER_FIELDS['reasoning'][0]}</h3>{_text(reflection.reasoning)}"
-        f"<h3>{OTHER_FIELDS['next_time'][0]}</h3>{_text(reflection.next_time)}</section>"
+        f"{closing}</section>"
     )
     document = _document(f"Intervisieblad: {reflection.title}", body)
     left = leftover_identifiers(document, list(titles.values()))
     if left:
-        raise PortfolioError(f"Het intervisieblad bevat nog iets dat op klantgegevens lijkt ({identiteit.summary(left)}).")
+        raise PortfolioError(
+            f"Het intervisieblad bevat nog iets dat op klantgegevens lijkt ({identiteit.summary(left)})."
+        )
     return document

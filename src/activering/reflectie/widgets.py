@@ -13,9 +13,8 @@ import ipywidgets as w
 
 from activering.journal import Journal, Reflection
 from activering.reflectie import identiteit, zelfevaluatie
-from activering.reflectie.model import OTHER_FIELDS, PERSPECTIVES, THEMES
-
-
+from activering.reflectie.figures import growth_html, result_html
+from activering.reflectie.model import CLOSING_FIELDS, FIELDS, OPENING_FIELDS, PERSPECTIVE_FIELDS, THEMES
 
 
 def _casus_options() -> list[tuple[str, str]]:
@@ -44,7 +43,12 @@ class _JournalUser:
 class ReflectionForm(_JournalUser):
     """Write (or edit) one reflection along the five perspectives."""
 
-    def __init__(self, journal: Journal | None = None, reflection_id: int | None = None, casussen: list[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal | None = None,
+        reflection_id: int | None = None,
+        casussen: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__(journal)
         self.reflection_id = reflection_id
         self.created = ""
@@ -61,14 +65,33 @@ class ReflectionForm(_JournalUser):
 
     def _build(self, casussen: list[tuple[str, str]]) -> None:
         self.date = w.DatePicker(description="Datum", value=date.today())
-        title_label, title_prompt = OTHER_FIELDS["title"]
-        self.fields["title"] = w.Text(placeholder=title_prompt, description=title_label, layout=w.Layout(width="100%"))
-        self.tags = w.SelectMultiple(options=[(label, tag) for tag, label in THEMES.items()], description="Thema's", rows=6, layout=w.Layout(width="48%"))
+        title = FIELDS["title"]  # one line at the top; the other fields are text areas
+        self.fields[title.name] = w.Text(
+            placeholder=title.prompt, description=title.label, layout=w.Layout(width="100%")
+        )
+        self.tags = w.SelectMultiple(
+            options=[(label, tag) for tag, label in THEMES.items()],
+            description="Thema's",
+            rows=6,
+            layout=w.Layout(width="48%"),
+        )
         self.casussen = w.SelectMultiple(options=casussen, description="Casussen", rows=6, layout=w.Layout(width="50%"))
-        perspective_boxes = [self._area(name, f"{i}. {label}", prompt) for i, (name, (label, prompt)) in enumerate(PERSPECTIVES.items(), 1)]
+        opening_boxes = [
+            self._area(f.name, f.label, f.prompt, height="110px") for f in OPENING_FIELDS if f is not title
+        ]
+        perspective_boxes = [
+            self._area(f.name, f"{i}. {f.label}", f.prompt) for i, f in enumerate(PERSPECTIVE_FIELDS, 1)
+        ]
+        closing_boxes = [self._area(f.name, f.label, f.prompt) for f in CLOSING_FIELDS]
         self.save_button = w.Button(description="Bewaar in mijn journaal", button_style="primary", icon="save")
-        self.redact_button = w.Button(description="Vervang en bewaar", button_style="warning", tooltip="Vervang wat op klantgegevens lijkt door [NAAM], [BSN] enz. en bewaar")
-        self.anyway_button = w.Button(description="Toch bewaren zoals het staat", tooltip="Alleen als het geen gegevens van een klant zijn")
+        self.redact_button = w.Button(
+            description="Vervang en bewaar",
+            button_style="warning",
+            tooltip="Vervang wat op klantgegevens lijkt door [NAAM], [BSN] enz. en bewaar",
+        )
+        self.anyway_button = w.Button(
+            description="Toch bewaren zoals het staat", tooltip="Alleen als het geen gegevens van een klant zijn"
+        )
         for button in (self.redact_button, self.anyway_button):
             button.layout.display = "none"
         self.status = w.HTML()
@@ -77,18 +100,18 @@ class ReflectionForm(_JournalUser):
         self.anyway_button.on_click(lambda _: self.save(force=True))
         self.widget = w.VBox(
             [
-                w.HTML("<h3>Reflectie op een situatie uit je praktijk</h3><p>Je journaal staat alleen op deze computer. "
-                       "Schrijf zonder namen, adressen of nummers van klanten.</p>"),
+                w.HTML(
+                    "<h3>Reflectie op een situatie uit je praktijk</h3><p>Je journaal staat alleen op deze computer. "
+                    "Schrijf zonder namen, adressen of nummers van klanten.</p>"
+                ),
                 w.HBox([self.date]),
                 self.fields["title"],
                 w.HBox([self.tags, self.casussen]),
-                self._area("situation", *OTHER_FIELDS["situation"], height="110px"),
+                *opening_boxes,
                 w.HTML("<h4>Vijf perspectieven</h4>"),
                 *perspective_boxes,
                 w.HTML("<h4>Besluit en les</h4>"),
-                self._area("decision", *OTHER_FIELDS["decision"]),
-                self._area("reasoning", *OTHER_FIELDS["reasoning"]),
-                self._area("next_time", *OTHER_FIELDS["next_time"]),
+                *closing_boxes,
                 w.HBox([self.save_button, self.redact_button, self.anyway_button]),
                 self.status,
             ],
@@ -161,15 +184,23 @@ class AssessmentForm(_JournalUser):
         super().__init__(journal)
         self.answers: dict[str, w.ToggleButtons] = {}
         options = [(str(value), value) for value in range(1, 6)]
-        rows = [w.HTML("<h3>Zelfevaluatie: activeringsnormen en werkwijze</h3>"
-                       "<p>Deel 1: waar sta jij op vragen waarover klantmanagers in het onderzoek van mening verschilden? "
-                       "Kies 1 als je het eens bent met de linkeruitspraak, 5 bij de rechteruitspraak.</p>")]
+        rows = [
+            w.HTML(
+                "<h3>Zelfevaluatie: activeringsnormen en werkwijze</h3>"
+                "<p>Deel 1: waar sta jij op vragen waarover klantmanagers in het onderzoek van mening verschilden? "
+                "Kies 1 als je het eens bent met de linkeruitspraak, 5 bij de rechteruitspraak.</p>"
+            )
+        ]
         for norm in zelfevaluatie.NORMS:
             toggle = w.ToggleButtons(options=options, value=None, style={"button_width": "36px"})
             self.answers[norm.id] = toggle
             middle = f"<br><small>Midden: {html.escape(norm.middle)}</small>" if norm.middle else ""
-            rows.append(w.HTML(f"<p><strong>{html.escape(norm.label)}</strong><br>1 = {html.escape(norm.left)}<br>"
-                               f"5 = {html.escape(norm.right)}{middle}</p>"))
+            rows.append(
+                w.HTML(
+                    f"<p><strong>{html.escape(norm.label)}</strong><br>1 = {html.escape(norm.left)}<br>"
+                    f"5 = {html.escape(norm.right)}{middle}</p>"
+                )
+            )
             rows.append(toggle)
         rows.append(w.HTML("<p>Deel 2: hoe werk je? 1 = helemaal oneens, 5 = helemaal eens.</p>"))
         for item in zelfevaluatie.ITEMS:
@@ -182,7 +213,10 @@ class AssessmentForm(_JournalUser):
         self.result = w.HTML()
         self.save_button.on_click(lambda _: self.save())
         self.history_button.on_click(lambda _: self.show_growth())
-        self.widget = w.VBox([*rows, w.HBox([self.save_button, self.history_button]), self.status, self.result], layout=w.Layout(max_width="820px"))
+        self.widget = w.VBox(
+            [*rows, w.HBox([self.save_button, self.history_button]), self.status, self.result],
+            layout=w.Layout(max_width="820px"),
+        )
 
     def fill(self, answers: dict[str, int]) -> None:
         for key, value in answers.items():
@@ -200,33 +234,9 @@ class AssessmentForm(_JournalUser):
         return assessment_id
 
     def show_growth(self) -> None:
-        self.result.value = growth_html(self.journal) or "<p>Vul de zelfevaluatie minstens twee keer in om groei te zien.</p>"
-
-
-def _figure(chart, text: str) -> str:
-    from activering.preamble import show_chart
-
-    return show_chart(chart, text).data
-
-
-def profile_html(answers: dict[str, int]) -> str:
-    scores = zelfevaluatie.dimension_scores(answers)
-    return _figure(zelfevaluatie.profile_chart(scores), zelfevaluatie.profile_text(scores)) + zelfevaluatie.interpretation(answers)
-
-
-def norms_html(answers: dict[str, int]) -> str:
-    return _figure(zelfevaluatie.norms_chart(answers), zelfevaluatie.norms_text(answers))
-
-
-def result_html(answers: dict[str, int]) -> str:
-    return profile_html(answers) + norms_html(answers)
-
-
-def growth_html(journal: Journal, start: str | None = None, end: str | None = None) -> str:
-    history = [(a.taken, a.answers) for a in journal.assessments(start, end)]
-    if len(history) < 2:
-        return ""
-    return _figure(zelfevaluatie.growth_chart(history), zelfevaluatie.growth_text(history))
+        self.result.value = (
+            growth_html(self.journal) or "<p>Vul de zelfevaluatie minstens twee keer in om groei te zien.</p>"
+        )
 
 
 def reflectieformulier(journal: Journal | None = None, nummer: int | None = None) -> ReflectionForm:

@@ -13,30 +13,31 @@
     return node;
   }
 
-  function decisionById(data, id) {
-    return data.beslissingen.filter(function (d) { return d.id === id; })[0];
+  // The rules live in Python (activering.casus.engine): the page embeds the step table of the casus, and this
+  // script only looks up what a choice leads to, what it counts for and whether a motivation is required.
+  function choiceKey(data, decision, chosen) {
+    return decision.opties.filter(function (o) { return chosen.indexOf(o.id) >= 0; })
+      .map(function (o) { return o.id; }).join(data.scheiding);
   }
 
-  // Same rule as Casus.next_decision in Python: an option's branch, else the decision's default, else the next in order.
-  function nextDecision(data, id, chosen) {
-    var decision = decisionById(data, id);
-    var branch = decision.opties.filter(function (o) { return chosen.indexOf(o.id) >= 0 && o.volgende; })[0];
-    var target = branch ? branch.volgende : decision.volgende;
-    if (target === "einde") return null;
-    if (target) return target;
-    var index = data.volgorde.indexOf(id);
-    return index + 1 < data.volgorde.length ? data.volgorde[index + 1] : null;
+  function outcomeOf(data, id, chosen) {
+    var decision = data.beslissingen[id];
+    return decision ? decision.uitkomsten[choiceKey(data, decision, chosen || [])] : undefined;
   }
 
-  function variantMatch(data, choices) {
-    var answered = data.beslissingen.filter(function (d) { return d.soort !== "open" && (choices[d.id] || []).length; });
-    return Object.keys(data.varianten).map(function (variant) {
-      var same = answered.filter(function (d) {
-        return d.opties.some(function (o) { return choices[d.id].indexOf(o.id) >= 0 && o.varianten.indexOf(variant) >= 0; });
-      }).length;
-      return { label: data.varianten[variant], same: same, total: answered.length,
-               pct: answered.length ? Math.round(100 * same / answered.length) : 0 };
+  function variantMatch(data, state) {
+    var counted = state.path.map(function (id) { return outcomeOf(data, id, state.choices[id]); })
+      .filter(function (outcome) { return outcome && outcome.telt; });
+    return data.varianten.map(function (variant) {
+      var same = counted.filter(function (outcome) { return outcome.varianten.indexOf(variant.id) >= 0; }).length;
+      return { label: variant.label, colour: variant.kleur, same: same, total: counted.length,
+               pct: counted.length ? Math.round(100 * same / counted.length) : 0 };
     });
+  }
+
+  function wordCount(text) {
+    var words = text.trim();
+    return words ? words.split(/\s+/).length : 0;
   }
 
   function matchFigure(rows) {
@@ -53,7 +54,7 @@
       label.setAttribute("x", "0"); label.setAttribute("y", String(y + 19)); label.textContent = r.label;
       var bar = document.createElementNS(ns, "rect");
       bar.setAttribute("x", "130"); bar.setAttribute("y", String(y)); bar.setAttribute("height", "26");
-      bar.setAttribute("width", String(Math.max(2, 2.6 * r.pct))); bar.setAttribute("class", "casus-bar casus-bar-" + i);
+      bar.setAttribute("width", String(Math.max(2, 2.6 * r.pct))); bar.setAttribute("class", "casus-bar"); bar.setAttribute("fill", r.colour);
       var value = document.createElementNS(ns, "text");
       value.setAttribute("x", String(136 + 2.6 * r.pct)); value.setAttribute("y", String(y + 19)); value.textContent = r.pct + "%";
       svg.appendChild(label); svg.appendChild(bar); svg.appendChild(value);
@@ -65,52 +66,63 @@
 
   function Player(root, data, staticPart) {
     var storeKey = "activering-casus-" + data.slug;
-    var state = { current: data.volgorde[0], path: [], choices: {} };
-    try { state = JSON.parse(window.localStorage.getItem(storeKey)) || state; } catch (e) { /* private mode */ }
+    function fresh() { return { current: data.start, path: [], choices: {} }; }
+    // A saved game of an older version of this casus may name decisions that are gone: then start again.
+    function usable(saved) {
+      return saved && typeof saved === "object" && Array.isArray(saved.path) && saved.choices && typeof saved.choices === "object" &&
+        (saved.current === null || Object.prototype.hasOwnProperty.call(data.beslissingen, saved.current)) &&
+        saved.path.every(function (id) { return outcomeOf(data, id, saved.choices[id]); });
+    }
+    var state = fresh();
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(storeKey));
+      if (usable(saved)) state = saved;
+    } catch (e) { /* private mode or unreadable: start afresh */ }
 
     function save() { try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* ignore */ } }
 
     function restart() {
-      state = { current: data.volgorde[0], path: [], choices: {} };
+      state = fresh();
       save(); render();
     }
 
     function feedbackFor(decision, chosen) {
       var box = el("div", { "class": "casus-feedback" });
-      if (decision.soort === "open") {
-        box.appendChild(el("p", {}, [el("strong", { text: "Waar een sterk antwoord op ingaat: " }), document.createTextNode(decision.modelantwoord)]));
-        box.appendChild(el("p", { "class": "casus-bron", text: "Bron: " + decision.bron + "." }));
+      if (decision.modelantwoord) {
+        box.appendChild(el("p", {}, [el("strong", { text: "Waar een sterk antwoord op ingaat: " }),
+          el("span", { "class": "casus-feedback-tekst", text: decision.modelantwoord.tekst })]));
+        box.appendChild(el("p", { "class": "casus-bron", text: "Bron: " + decision.modelantwoord.bron + "." }));
         return box;
       }
       decision.opties.forEach(function (option) {
         if (chosen.indexOf(option.id) < 0) return;
-        var typical = option.varianten.map(function (v) { return data.varianten[v]; }).join(", ") || "geen variant in het bijzonder";
         box.appendChild(el("p", {}, [el("strong", { text: "Jouw keuze: " + option.tekst })]));
-        box.appendChild(el("p", { text: option.feedback }));
-        box.appendChild(el("p", { "class": "casus-bron", text: "Bron: " + option.bron + ". Typisch voor: " + typical + "." }));
+        box.appendChild(el("p", { "class": "casus-feedback-tekst", text: option.feedback }));
+        box.appendChild(el("p", { "class": "casus-bron", text: "Bron: " + option.bron + ". Typisch voor: " + option.typisch + "." }));
       });
       return box;
     }
 
     function renderDecision() {
-      var decision = decisionById(data, state.current);
+      var decisionId = state.current;
+      var decision = data.beslissingen[decisionId];
       var number = state.path.length + 1;
       var inputs = [];
-      var fieldset = el("fieldset", { "class": "casus-vraag" }, [
+      var fieldset = el("fieldset", { "class": "casus-vraag", "data-beslissing": decisionId }, [
         el("legend", {}, [el("span", { "class": "casus-nummer", text: "Beslissing " + number + ": " }), document.createTextNode(decision.vraag)]),
         el("p", { "class": "casus-hint", text: decision.hint })
       ]);
       decision.opties.forEach(function (option, index) {
-        var id = "casus-" + data.slug + "-" + decision.id + "-" + option.id;
-        var input = el("input", { type: decision.soort === "meervoudig" ? "checkbox" : "radio", name: "casus-" + decision.id, id: id, value: option.id });
+        var id = "casus-" + data.slug + "-" + decisionId + "-" + option.id;
+        var input = el("input", { type: decision.invoer, name: "casus-" + decisionId, id: id, value: option.id });
         inputs.push(input);
         fieldset.appendChild(el("div", { "class": "casus-optie" }, [input, el("label", { "for": id, text: String.fromCharCode(65 + index) + ". " + option.tekst })]));
       });
       var motivation = null;
       if (decision.motivatie) {
-        var motivationId = "casus-motivatie-" + decision.id;
+        var motivationId = "casus-motivatie-" + decisionId;
         motivation = el("textarea", { id: motivationId, rows: "3" });
-        fieldset.appendChild(el("label", { "for": motivationId, "class": "casus-motivatie-label", text: "Je motivering (alleen voor jezelf; wordt niet verstuurd)" }));
+        fieldset.appendChild(el("label", { "for": motivationId, "class": "casus-motivatie-label", text: decision.motivatie.label }));
         fieldset.appendChild(motivation);
       }
       var message = el("div", { "class": "casus-melding", "aria-live": "polite" });
@@ -118,23 +130,24 @@
       var next = el("button", { type: "button", "class": "casus-knop", text: "Volgende", hidden: "hidden" });
       confirm.addEventListener("click", function () {
         var chosen = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
+        var outcome = outcomeOf(data, decisionId, chosen);
         message.textContent = "";
-        if (decision.soort !== "open" && !chosen.length) { message.textContent = "Kies eerst een optie."; return; }
-        if (decision.soort === "open" && motivation && motivation.value.trim().split(/\s+/).length < 3) {
-          message.textContent = "Schrijf eerst kort je antwoord (een paar zinnen)."; return;
+        if (!outcome) { message.textContent = data.kies_eerst; return; }  // not a choice the table knows: nothing chosen
+        if (decision.motivatie && wordCount(motivation.value) < decision.motivatie.minimum_woorden) {
+          message.textContent = decision.motivatie.melding; return;
         }
-        state.choices[decision.id] = chosen;
+        state.choices[decisionId] = chosen;
         inputs.forEach(function (i) { i.disabled = true; });
         confirm.hidden = true;
         message.appendChild(feedbackFor(decision, chosen));
-        next.textContent = nextDecision(data, decision.id, chosen) ? "Volgende beslissing" : "Naar de nabespreking";
+        next.textContent = outcome.volgende ? "Volgende beslissing" : "Naar de nabespreking";
         next.hidden = false;
         next.focus();
         save();
       });
       next.addEventListener("click", function () {
-        state.path.push(decision.id);
-        state.current = nextDecision(data, decision.id, state.choices[decision.id]);
+        state.path.push(decisionId);
+        state.current = outcomeOf(data, decisionId, state.choices[decisionId]).volgende;
         save(); render();
         var heading = root.querySelector("legend, h3");
         if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
@@ -146,7 +159,7 @@
     }
 
     function renderEnd() {
-      var rows = variantMatch(data, state.choices);
+      var rows = variantMatch(data, state);
       return el("div", { "class": "casus-einde" }, [
         el("h3", { text: "Je bent aan het eind" }),
         el("h4", { text: "Nabespreking" })

@@ -69,18 +69,24 @@ def load_mapping(path: Path, codebook: Codebook) -> Koppeling:
         mapping = Koppeling.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
-        raise GebruikError(f"{Path(path).name}: fout bij '{'.'.join(map(str, first['loc']))}': {first['msg']}") from None
+        raise GebruikError(
+            f"{Path(path).name}: fout bij '{'.'.join(map(str, first['loc']))}': {first['msg']}"
+        ) from None
     for name, table in mapping.tabellen.items():
         if name not in codebook.table_names:
-            raise GebruikError(f"{Path(path).name}: onbekende tabel '{name}'; kies uit {', '.join(codebook.table_names)}")
-        for column in (table.kolommen if table else {}):
+            raise GebruikError(
+                f"{Path(path).name}: onbekende tabel '{name}'; kies uit {', '.join(codebook.table_names)}"
+            )
+        for column in table.kolommen if table else {}:
             if column not in codebook.table(name).column_names:
                 raise GebruikError(f"{Path(path).name}: tabel '{name}' heeft geen kolom '{column}' in het codeboek")
     clients = mapping.tabellen.get("clients")
     if clients is not None and clients.bestand and clients.kolommen.get("gemeente") is None:
         # Every page and exercise compares gemeenten and their way of working: without it nothing fits.
-        raise GebruikError(f"{Path(path).name}: koppel clients.gemeente, bijvoorbeeld 'gemeente: {{waarde: Havenmonde}}' "
-                           "(de fictieve gemeente met de variant die het best bij jouw gemeente past)")
+        raise GebruikError(
+            f"{Path(path).name}: koppel clients.gemeente, bijvoorbeeld 'gemeente: {{waarde: Havenmonde}}' "
+            "(de fictieve gemeente met de variant die het best bij jouw gemeente past)"
+        )
     return mapping
 
 
@@ -168,8 +174,9 @@ def _column(name: str, table: Table, spec, source: pd.DataFrame, file: str, renu
     elif spec.kolom is None:
         return None
     elif spec.kolom not in source.columns:
-        raise GebruikError(f"{table.name}.{name}: kolom '{spec.kolom}' staat niet in {file} "
-                           f"(wel: {', '.join(source.columns)})")
+        raise GebruikError(
+            f"{table.name}.{name}: kolom '{spec.kolom}' staat niet in {file} (wel: {', '.join(source.columns)})"
+        )
     else:
         values = source[spec.kolom].astype(str)
     if spec.waarden:
@@ -182,8 +189,10 @@ def _column(name: str, table: Table, spec, source: pd.DataFrame, file: str, renu
 def convert(map_dir: Path, mapping: Koppeling, codebook: Codebook) -> dict[str, pd.DataFrame]:
     """Every codebook table as text columns, filled from the anonymised files by the mapping."""
     renumber = _Renumber()
-    synthetic = {name: pd.read_csv(DEFAULT_DATA_DIR / codebook.table(name).file, dtype=str, keep_default_na=False)
-                 for name in REFERENCE_TABLES}
+    synthetic = {
+        name: pd.read_csv(DEFAULT_DATA_DIR / codebook.table(name).file, dtype=str, keep_default_na=False)
+        for name in REFERENCE_TABLES
+    }
     out: dict[str, pd.DataFrame] = {}
     for table in codebook.tables:
         tmap = mapping.tabellen.get(table.name)
@@ -204,8 +213,9 @@ def convert(map_dir: Path, mapping: Koppeling, codebook: Codebook) -> dict[str, 
             values = _column(column.name, table, spec, source, tmap.bestand, renumber)
             columns[column.name] = values
             status[column.name] = "ontbreekt" if values is None else _status(spec)
-        out[table.name] = pd.DataFrame({k: (v if v is not None else pd.Series([""] * len(source), dtype=object))
-                                        for k, v in columns.items()})
+        out[table.name] = pd.DataFrame(
+            {k: (v if v is not None else pd.Series([""] * len(source), dtype=object)) for k, v in columns.items()}
+        )
         out[table.name].attrs["unmapped"] = [k for k, v in columns.items() if v is None]
         out[table.name].attrs["status"] = status
         out[table.name].attrs["bestand"] = tmap.bestand
@@ -253,26 +263,34 @@ def _derive(out: dict[str, pd.DataFrame], codebook: Codebook) -> None:
             clients["kansgroep"] = clients["trede"].map(lambda t: per_trede.get(str(t), ""))
             status["kansgroep"] = "afgeleid"
         months = clients["uitkeringsduur_maanden"]
-        if "uitkeringsduur_klasse" in unmapped and (months != "").any() and months.map(
-                lambda v: not _is_value(v) or beschikbaarheid.is_number(v)).all():
+        if (
+            "uitkeringsduur_klasse" in unmapped
+            and (months != "").any()
+            and months.map(lambda v: not _is_value(v) or beschikbaarheid.is_number(v)).all()
+        ):
             numbers = pd.to_numeric(months.where(months.map(_is_value)), errors="coerce")
             classes = pd.cut(numbers, [-1, 11, 23, 59, 10_000], labels=["<1 jaar", "1-2 jaar", "2-5 jaar", "5+ jaar"])
             clients["uitkeringsduur_klasse"] = classes.astype(object).where(classes.notna(), "")
             status["uitkeringsduur_klasse"] = "afgeleid"
         if "klantmanagers" not in out and (clients["km_id"] != "").any():
             counts = clients[clients["km_id"] != ""].groupby("km_id", sort=True)
-            managers = pd.DataFrame({
-                "km_id": list(counts.groups),
-                "gemeente": counts["gemeente"].first().to_numpy(),
-                "caseload": counts.size().astype(str).to_numpy(),  # the clients in the export, not clipped
-            })
+            managers = pd.DataFrame(
+                {
+                    "km_id": list(counts.groups),
+                    "gemeente": counts["gemeente"].first().to_numpy(),
+                    "caseload": counts.size().astype(str).to_numpy(),  # the clients in the export, not clipped
+                }
+            )
             managers["variant"] = managers["gemeente"].map(variant).fillna("")
             out["klantmanagers"] = managers[codebook.table("klantmanagers").column_names]
             out["klantmanagers"].attrs["bestand"] = "afgeleid uit clients"
             gemeente_status = "afgeleid" if status.get("gemeente", "ontbreekt") != "ontbreekt" else "ontbreekt"
             out["klantmanagers"].attrs["status"] = {
-                "km_id": "afgeleid", "gemeente": gemeente_status, "caseload": "afgeleid",
-                "variant": gemeente_status}
+                "km_id": "afgeleid",
+                "gemeente": gemeente_status,
+                "caseload": "afgeleid",
+                "variant": gemeente_status,
+            }
     managers = out.get("klantmanagers")
     if managers is not None and "variant" in managers.attrs.get("unmapped", []):
         managers["variant"] = managers["gemeente"].map(variant).fillna("")
@@ -280,7 +298,9 @@ def _derive(out: dict[str, pd.DataFrame], codebook: Codebook) -> None:
             managers.attrs.setdefault("status", {})["variant"] = "afgeleid"
 
 
-def use(map_dir: Path, mapping_path: Path | None = None, codebook: Codebook | None = None) -> tuple[Path, dict[str, int]]:
+def use(
+    map_dir: Path, mapping_path: Path | None = None, codebook: Codebook | None = None
+) -> tuple[Path, dict[str, int]]:
     """Convert, check with the course loader, write ``MAP/cursusdata`` atomically and make it active."""
     cb = codebook or load_codebook()
     map_dir = Path(map_dir)
@@ -303,13 +323,19 @@ def use(map_dir: Path, mapping_path: Path | None = None, codebook: Codebook | No
             "# Herkomst\n\nGeanonimiseerde echte data, omgezet door `activering data gebruik` met "
             f"{mapping_path.name}. De id's zijn hernummerd naar de vorm van het codeboek; gemeenten en "
             "sanctieregimes komen uit de synthetische cursusdata. Welke kolommen uit de export komen en "
-            f"hoe precies ze zijn, staat in {beschikbaarheid.MANIFEST_NAME}.\n", encoding="utf-8")
-        beschikbaarheid.write_manifest(staging, manifest_tables(tables, cb), f"geanonimiseerde export in {map_dir.resolve()}")
+            f"hoe precies ze zijn, staat in {beschikbaarheid.MANIFEST_NAME}.\n",
+            encoding="utf-8",
+        )
+        beschikbaarheid.write_manifest(
+            staging, manifest_tables(tables, cb), f"geanonimiseerde export in {map_dir.resolve()}"
+        )
         try:
             loaded = load_all(staging, codebook=cb)
         except DataFileError as error:
-            raise GebruikError(f"de omgezette data passen niet in het codeboek: {error}. "
-                               f"Pas {mapping_path.name} aan (kolom of waarden).") from None
+            raise GebruikError(
+                f"de omgezette data passen niet in het codeboek: {error}. "
+                f"Pas {mapping_path.name} aan (kolom of waarden)."
+            ) from None
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{TARGET_NAME}.oud-", dir=map_dir))
@@ -327,14 +353,20 @@ def use(map_dir: Path, mapping_path: Path | None = None, codebook: Codebook | No
 
 def gebruik(
     map_: Path | None = typer.Argument(None, metavar="MAP", help="Map met het resultaat van `activering anonimiseer`."),
-    koppeling: Path | None = typer.Option(None, "--koppeling", help=f"Koppelingsbestand (standaard MAP/{MAPPING_NAME})."),
+    koppeling: Path | None = typer.Option(
+        None, "--koppeling", help=f"Koppelingsbestand (standaard MAP/{MAPPING_NAME})."
+    ),
     synthetisch: bool = typer.Option(False, "--synthetisch", help="Terug naar de synthetische cursusdata."),
 ) -> None:
     """Laat de oefeningen en grafieken draaien op je eigen geanonimiseerde export (of terug op de synthetische data)."""
     console = Console()
     if synthetisch:
         removed = databron.reset()
-        console.print("De cursus gebruikt weer de synthetische data." if removed else "De cursus gebruikte al de synthetische data.")
+        console.print(
+            "De cursus gebruikt weer de synthetische data."
+            if removed
+            else "De cursus gebruikte al de synthetische data."
+        )
         return
     if map_ is None:
         try:
@@ -350,4 +382,6 @@ def gebruik(
         console.print(f"[red]Fout:[/red] {error}")
         raise typer.Exit(code=2) from None
     console.print(f"Omgezet naar {target}: " + ", ".join(f"{n} {c:,}" for n, c in counts.items()))
-    console.print("De cursus gebruikt nu deze data. Terug naar de synthetische data: activering data gebruik --synthetisch")
+    console.print(
+        "De cursus gebruikt nu deze data. Terug naar de synthetische data: activering data gebruik --synthetisch"
+    )

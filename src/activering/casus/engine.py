@@ -1,0 +1,163 @@
+"""The casus rules in one place: what a choice leads to, what it counts for, what the player must write.
+
+The JupyterLab widget calls these functions directly. The book page embeds :func:`step_table`, the
+complete table of every step of a casus (decision → choice → next decision and variant weights; every
+option's feedback; whether a motivation is required), and ``static/casus.js`` only looks things up in
+that table and renders them. So the two players cannot disagree about a rule.
+
+This module imports no chart or data library: the book build imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+
+from activering.bibliography import short_cite
+from activering.casus.model import Casus, Decision, Kind, Option
+from activering.vocabulary import Variant
+
+KIND_HINTS = {
+    Kind.SINGLE: "Kies één optie.",
+    Kind.MULTIPLE: "Kies een of meer opties.",
+    Kind.SCALE: "Kies een punt op de schaal (van de ene naar de andere kant).",
+    Kind.OPEN: "Schrijf je antwoord voor jezelf op en lees daarna het modelantwoord.",
+}
+CHOOSE_FIRST = "Kies eerst een optie."
+MOTIVATION_LABEL = "Je motivering (alleen voor jezelf; wordt niet verstuurd)"
+MOTIVATION_MIN_WORDS = 3
+NO_VARIANT = "geen variant in het bijzonder"
+KEY_SEPARATOR = "+"  # option ids never contain it (see Option.id)
+
+
+def choices(decision: Decision) -> list[tuple[str, ...]]:
+    """Every valid choice at ``decision``, each as option ids in option order.
+
+    One option for `enkelvoudig` and `schaal`, any non-empty set for `meervoudig`, nothing for `open`.
+    """
+    ids = [option.id for option in decision.opties]
+    if decision.soort is Kind.OPEN:
+        return [()]
+    if decision.soort is Kind.MULTIPLE:
+        return [subset for size in range(1, len(ids) + 1) for subset in combinations(ids, size)]
+    return [(option_id,) for option_id in ids]
+
+
+def choice_key(decision: Decision, chosen: Iterable[str]) -> str:
+    """The table key of a choice: the chosen option ids in option order, joined by '+'."""
+    wanted = set(chosen)
+    return KEY_SEPARATOR.join(option.id for option in decision.opties if option.id in wanted)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one choice at one decision leads to."""
+
+    next: str | None  # the next decision; None ends the casus
+    variants: tuple[Variant, ...]  # the variants that typically choose (one of) these options
+    counts: bool  # whether the decision counts in the comparison with the variants
+
+
+def outcome(casus: Casus, decision: Decision, chosen: Iterable[str]) -> Outcome:
+    chosen = set(chosen)
+    picked = [option for option in decision.opties if option.id in chosen]
+    return Outcome(
+        next=casus.next_decision(decision.id, [option.id for option in picked]),
+        variants=tuple(variant for variant in Variant if any(variant in option.varianten for option in picked)),
+        counts=decision.soort is not Kind.OPEN and bool(picked),
+    )
+
+
+def motivation_message(decision: Decision) -> str:
+    what = "antwoord" if decision.soort is Kind.OPEN else "motivering"
+    return f"Schrijf eerst kort je {what} (een paar zinnen)."
+
+
+def motivation_missing(decision: Decision, text: str) -> bool:
+    """True when the decision asks for a motivation and ``text`` is too short to be one."""
+    return decision.asks_motivation and len(text.split()) < MOTIVATION_MIN_WORDS
+
+
+def typical_text(option: Option) -> str:
+    """'Regisseur, Interventionist', or that no variant in particular chooses this option."""
+    return ", ".join(variant.label for variant in option.varianten) or NO_VARIANT
+
+
+def percentage(same: int, answered: int) -> int:
+    """Share in whole percent, halves rounded up (as JavaScript's Math.round does)."""
+    return (200 * same + answered) // (2 * answered) if answered else 0
+
+
+@dataclass(frozen=True)
+class VariantScore:
+    variant: Variant
+    same: int  # answered decisions where the player chose what this variant typically chooses
+    answered: int  # answered decisions that count
+    percentage: int
+
+
+def variant_profile(casus: Casus, chosen: dict[str, list[str]]) -> list[VariantScore]:
+    """Per variant, in the vocabulary's order: how often the player's choices match its typical choices."""
+    outcomes = [outcome(casus, d, chosen[d.id]) for d in casus.beslissingen if d.id in chosen]
+    counted = [o for o in outcomes if o.counts]
+    scores = []
+    for variant in Variant:
+        same = sum(variant in o.variants for o in counted)
+        scores.append(VariantScore(variant, same, len(counted), percentage(same, len(counted))))
+    return scores
+
+
+def step_table(casus: Casus) -> dict:
+    """Everything the page script needs, as JSON: per decision every choice's outcome, texts written out."""
+    return {
+        "slug": casus.slug,
+        "titel": casus.titel,
+        "start": casus.beslissingen[0].id,
+        "varianten": [{"id": v.value, "label": v.label, "kleur": v.colour} for v in Variant],
+        "kies_eerst": CHOOSE_FIRST,
+        "scheiding": KEY_SEPARATOR,
+        "beslissingen": {decision.id: _decision_table(casus, decision) for decision in casus.beslissingen},
+        "nabespreking": [paragraph.strip() for paragraph in casus.nabespreking.split("\n\n") if paragraph.strip()],
+    }
+
+
+def _decision_table(casus: Casus, decision: Decision) -> dict:
+    outcomes = {}
+    for choice in choices(decision):
+        result = outcome(casus, decision, choice)
+        outcomes[choice_key(decision, choice)] = {
+            "volgende": result.next,
+            "varianten": [variant.value for variant in result.variants],
+            "telt": result.counts,
+        }
+    return {
+        "vraag": decision.vraag,
+        "hint": KIND_HINTS[decision.soort],
+        "invoer": {Kind.OPEN: None, Kind.MULTIPLE: "checkbox"}.get(decision.soort, "radio"),
+        "opties": [
+            {
+                "id": option.id,
+                "tekst": option.tekst,
+                "feedback": option.feedback,
+                "bron": short_cite(option.bron.key, option.bron.locatie),
+                "typisch": typical_text(option),
+            }
+            for option in decision.opties
+        ],
+        "modelantwoord": (
+            {"tekst": decision.modelantwoord, "bron": short_cite(decision.bron.key, decision.bron.locatie)}
+            if decision.soort is Kind.OPEN
+            else None
+        ),
+        "motivatie": (
+            {
+                "label": MOTIVATION_LABEL,
+                "melding": motivation_message(decision),
+                "minimum_woorden": MOTIVATION_MIN_WORDS,
+            }
+            if decision.asks_motivation
+            else None
+        ),
+        "uitkomsten": outcomes,
+    }
