@@ -28,3 +28,24 @@ def _ruff() -> str:
 def test_ruff(command):
     result = subprocess.run([_ruff(), *command], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"ruff {' '.join(command)}:\n{result.stdout[-4000:]}{result.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["python", "-m", "ipykernel_launcher", "-f", "x.json"],
+        ["/usr/bin/chromium", "--headless"],
+        ["jupyter-book", "build", "."],
+        ["jupyterhub", "-f", "c.py"],
+        "bwrap --unshare-all true",
+    ],
+)
+def test_fast_suite_cannot_start_heavy_processes(command):
+    """The guard in conftest.py: an unmarked test that starts a kernel, browser, book build, hub or sandbox fails."""
+    with pytest.raises(AssertionError, match="niet als slow gemarkeerd"):
+        subprocess.Popen(command, shell=isinstance(command, str))
+
+
+def test_fast_suite_still_runs_light_processes():
+    result = subprocess.run([sys.executable, "-c", "print('licht')"], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "licht"
