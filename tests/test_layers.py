@@ -139,3 +139,47 @@ def test_import_promise(module, forbidden):
         assert sorted(set(forbidden) & set(loaded)) == [], (
             f"import {module} laadt {sorted(set(forbidden) & set(loaded))}"
         )
+
+
+def _module_edges() -> dict[str, set[str]]:
+    """Module -> the package modules it imports (also inside functions); ``from a.b import c`` counts as
+    an import of ``a.b.c`` when that is a module, else of ``a.b``."""
+    known = {module_name(path): path for path in MODULES}
+    edges: dict[str, set[str]] = {}
+    for name, path in known.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
+                else:
+                    base = node.module or ""
+                for alias in node.names:
+                    found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base)
+        edges[name] = {target for target in found if target in known and target != name}
+    return edges
+
+
+def test_no_import_cycles_between_modules():
+    edges = _module_edges()
+    assert edges["activering.grading.autograde"], "de importgrafiek is leeg: de test ziet niets"
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(edges[node]):
+            if state.get(target) == 1:
+                cycles.append(trail[trail.index(target) :] + [target] if target in trail else [node, target])
+            elif not state.get(target):
+                visit(target, [*trail, target])
+        state[node] = 2
+
+    for start in sorted(edges):
+        if not state.get(start):
+            visit(start, [start])
+    assert cycles == [], f"importkringen: {cycles}"

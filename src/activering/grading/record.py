@@ -48,6 +48,10 @@ class GradebookWriteError(DocentError):
     """The gradebook could not be written; nothing of this write was kept."""
 
 
+class ScoreTooHighError(DocentError):
+    """A rubric score above what the cell allows; nothing of this write was kept."""
+
+
 def _table(name: str):
     return SubmittedAssignment.metadata.tables[name]
 
@@ -230,8 +234,6 @@ def apply_rubric_scores(course: Course, assignment: str, scores: dict, rubric) -
     """Write checked rubric scores (see :func:`activering.grading.rubrics.read_assessments`) as
     nbgrader's manual score and comment of the answer cells, all in one commit. Students or
     questions without a graded cell are skipped (the caller reports them). Returns the count."""
-    from activering.grading.rubrics import RubricError
-
     count = 0
     try:
         with gradebook(course) as gb:
@@ -246,7 +248,7 @@ def apply_rubric_scores(course: Course, assignment: str, scores: dict, rubric) -
                     maximum = rubric.vragen[gid].max_punten if rubric and gid in rubric.vragen else grade.max_score
                     # every value was checked against the rubric's levels when the sheet was read
                     if points > maximum + 1e-9:
-                        raise RubricError(
+                        raise ScoreTooHighError(
                             f"Vraag {gid}: {points:g} punten voor student {sid}, "
                             f"maar de cel geeft maximaal {maximum:g}."
                         )
