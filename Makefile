@@ -5,7 +5,7 @@ UV ?= uv
 RUN := $(UV) run --frozen
 JOBS ?= auto
 
-.PHONY: setup system data hub-proxy book lab test bench clean
+.PHONY: setup system data hub-proxy book pdf lab lab-docent test bench clean
 
 setup: .venv/.synced
 
@@ -47,9 +47,21 @@ book: setup data
 	@echo "Het boek staat klaar. Open in je browser: file://$(CURDIR)/_build/html/index.html"
 	@echo "Of start een lokale server: $(RUN) python -m http.server -d _build/html 8000 --bind 127.0.0.1"
 
+# The whole book as one PDF: a single-page build (same execution cache as `make book`) printed by Debian's
+# Chromium (activering.boekroutes; no browser is downloaded). The page is the root of _toc.yml.
+PDF := _build/pdf/vakmanschap-in-activeringswerk.pdf
+pdf: setup data
+	$(RUN) jupyter-book build . --builder singlehtml
+	$(RUN) python -m activering.boekroutes _build/singlehtml/book/intro.html $(PDF)
+
+# The course's JupyterLab (settings in grading/jupyterlab/ and, for students, grading/jupyterhub/student/;
+# see src/activering/lab.py). lab: as a student; lab-docent: in exercises/ with nbgrader's formgrader.
 lab: setup data
 	$(RUN) activering casus notebooks
-	$(RUN) jupyter lab --notebook-dir=$(CURDIR)
+	$(RUN) activering lab
+
+lab-docent: setup data
+	$(RUN) activering lab --docent
 
 test: setup system data hub-proxy
 	$(RUN) pytest -n $(JOBS)

@@ -218,9 +218,9 @@ def test_a_new_assignment_folder_is_released(docent_course):
     nb = nbformat.reads(zipped, as_version=4)
     cells = {cell.id: cell for cell in nb.cells}
     assert list(cells) == ["intro", "antwoord", "test_telling", "reflectie"]
-    assert "treden = [1, 2, 2, 3]" in cells["antwoord"].source and "YOUR CODE HERE" in cells["antwoord"].source
+    assert "treden = [1, 2, 2, 3]" in cells["antwoord"].source and "# JOUW CODE HIER" in cells["antwoord"].source
     assert cells["test_telling"].source.strip() == 'assert isinstance(telling, dict), "telling moet een dict zijn"'
-    assert "YOUR ANSWER HERE" in cells["reflectie"].source
+    assert "JOUW ANTWOORD HIER" in cells["reflectie"].source
     locked = {cid for cid, cell in cells.items() if cell.metadata["nbgrader"].get("locked")}
     assert locked == {"intro", "test_telling"}
     assert cells["test_telling"].metadata["nbgrader"]["points"] == 2

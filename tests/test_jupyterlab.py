@@ -9,6 +9,7 @@ runs its tests. A screenshot of a failing page is kept in test-artifacts/.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -130,58 +131,70 @@ def lab(tmp_path_factory):
     )
     release = _release_assignment(course)
     port, token = _free_port(), secrets.token_hex(16)
-    # No "official Jupyter news?" question in the corner: nothing is fetched from the internet.
-    settings = base / "settings"
-    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
-    )
+    server = start_lab(base, root, port, token, journal=base / "journaal.sqlite")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        yield Lab(url, token, root, base / "journaal.sqlite", release, course)
+    finally:
+        stop_lab(server)
+        release.kill() if release.poll() is None else None
+
+
+def start_lab(base: Path, root: Path, port: int, token: str, docent: bool = False, journal: Path | None = None):
+    """Start the course's JupyterLab as `make lab` (or `make lab-docent`) does: `activering lab`.
+
+    Only what belongs to this machine and this test is added: port, token, no browser, and empty
+    folders for the user's own Jupyter settings, so that what is tested are the course's settings.
+    """
+    (base / "config").mkdir(exist_ok=True)
     env = dict(
         os.environ,
-        ACTIVERING_JOURNAL=str(base / "journaal.sqlite"),
-        JUPYTER_CONFIG_DIR=str(config),  # no user settings or extensions of this machine
+        JUPYTER_CONFIG_DIR=str(base / "config"),  # no user settings or extensions of this machine
         JUPYTER_RUNTIME_DIR=str(base / "runtime"),
         JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
     )
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    if journal:
+        env["ACTIVERING_JOURNAL"] = str(journal)
     command = [
-        str(Path(sys.executable).with_name("jupyter-lab")),
+        str(Path(sys.executable).with_name("activering")),
+        "lab",
+        *(["--docent"] if docent else []),
+        "--map",
+        str(root),
+        "--",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.user_settings_dir={base / 'user-settings'}",
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # containers and CI runners often run as root
     log = (base / "jupyterlab.log").open("w")
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server.log, server.log_path = log, base / "jupyterlab.log"
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
                 if response.status == 200:
-                    break
-        except OSError:
+                    return server
+        except (OSError, http.client.HTTPException):
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
-            pytest.fail("JupyterLab startte niet:\n" + (base / "jupyterlab.log").read_text()[-3000:])
+            pytest.fail("JupyterLab startte niet:\n" + server.log_path.read_text()[-3000:])
         time.sleep(0.3)
+
+
+def stop_lab(server: subprocess.Popen) -> None:
+    server.terminate()
     try:
-        yield Lab(url, token, root, base / "journaal.sqlite", release, course)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        release.kill() if release.poll() is None else None
-        log.close()
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    server.log.close()
 
 
 @pytest.fixture
@@ -198,7 +211,7 @@ def lab_page(browser, request):
 
 
 def run_all_cells(page) -> None:
-    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^(Run|Uitvoeren)$")).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
 
 
@@ -225,11 +238,11 @@ def test_a_student_plays_a_casus_in_jupyterlab(lab, lab_page):
             "labels => labels.filter(l => l.scrollWidth > l.clientWidth + 1).map(l => l.textContent)"
         )
         assert not cut_off, f"afgekapte opties: {cut_off}"
-        if radios.count():
+        if radios.count():  # `enkelvoudig` and `schaal`: every point shown, none chosen in advance
+            assert not widget.locator(".widget-radio-box input:checked").count()
             radios.first.check()
         elif boxes.count():
             boxes.first.check()
-        # A scale (SelectionSlider) starts on its middle option, which is a valid choice.
         motivation = widget.locator(".widget-textarea textarea")
         if motivation.is_visible():
             motivation.fill(MOTIVATION)
@@ -239,7 +252,9 @@ def test_a_student_plays_a_casus_in_jupyterlab(lab, lab_page):
         feedback = widget.locator(".casus-feedback").first
         feedback.wait_for(timeout=20_000)
         assert feedback.inner_text().strip()
-        widget.get_by_role("button", name=re.compile("Volgende beslissing|Naar de nabespreking")).click()
+        following = widget.get_by_role("button", name=re.compile("Volgende beslissing|Naar de nabespreking"))
+        assert following.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "knoptekst afgekapt"
+        following.click()
         widget.get_by_text(f"Beslissing {steps + 1}").first.or_(
             widget.get_by_role("heading", name="Nabespreking")
         ).wait_for(timeout=20_000)
@@ -247,6 +262,9 @@ def test_a_student_plays_a_casus_in_jupyterlab(lab, lab_page):
     chart.wait_for()
     assert chart.locator("svg").count() == 1
     assert "Tekstalternatief" in chart.locator("figcaption").inner_text()
+    recap = widget.locator("ol.casus-terugblik > li")
+    assert recap.count() == steps  # every decision taken, with the choice and the options not taken
+    assert "Jouw keuze" in recap.first.inner_text()
 
     journal = Journal(lab.journal)
     runs = journal.runs(casus.slug)
@@ -312,3 +330,74 @@ def test_a_student_opens_and_runs_a_released_assignment(lab, lab_page):
             run_cell(index)
         text = notebook_cells.nth(index).locator(".jp-OutputArea").inner_text()
         assert "Error" not in text, f"cel {index} geeft een fout:\n{text}"
+
+
+ROLES = re.compile(r"\{(cite:p|cite:t|cite|term|doc|ref|numref)\}")
+
+
+def test_the_student_lab_is_dutch_and_shows_no_docent_tools(lab, lab_page):
+    """`make lab`: Dutch menus, no news question, no nbgrader docent panels, MyST pages open as notebooks."""
+    page = lab_page
+    folder = lab.root / "modules" / "zelfstudie"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO_ROOT / "modules" / "zelfstudie" / "journaal.md", folder / "journaal.md")
+    page.goto(f"{lab.url}/lab/tree/modules/zelfstudie?reset&token={lab.token}", wait_until="domcontentloaded")
+    menubar = page.locator("#jp-menu-panel")
+    expect(menubar.get_by_role("menuitem", name="Bestand", exact=True)).to_be_visible(timeout=60_000)
+    assert not menubar.get_by_role("menuitem", name="File", exact=True).count()
+    assert not menubar.get_by_role("menuitem", name=re.compile("nbgrader", re.I)).count()
+    page.wait_for_timeout(2000)  # the news question used to appear a moment after the page was ready
+    assert not page.get_by_text(re.compile("Jupyter news|nieuws", re.I)).count()
+    # The docent's panels: in the docent's Lab the right sidebar has a tab "Nbgrader Create Assignment".
+    tabs = page.locator(".jp-SideBar .lm-TabBar-tab")
+    expect(tabs.first).to_be_visible()
+    titles = [tab.get_attribute("title") or "" for tab in tabs.all()]
+    assert not [t for t in titles if re.search("nbgrader|assignment", t, re.I)], titles
+    assert not page.get_by_text(re.compile("Create Assignment|Formgrader", re.I)).count()
+
+    # A double click on a MyST page opens it as a notebook (cells), not as MyST text.
+    page.locator(".jp-DirListing-item", has_text="journaal.md").dblclick()
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    notebook.locator(".jp-MarkdownCell").first.wait_for(timeout=60_000)
+    assert not page.locator(".jp-FileEditor:visible").count(), "journaal.md opent als tekst"
+    kernel = page.locator(".jp-Dialog")
+    if kernel.is_visible():
+        page.keyboard.press("Escape")
+    heading = notebook.get_by_role("heading", name=re.compile("Je reflectiejournaal"))
+    expect(heading).to_be_visible(timeout=30_000)
+    markdown = page.locator(
+        ".jp-NotebookPanel:visible .jp-MarkdownCell .jp-RenderedMarkdown, "
+        ".jp-NotebookPanel:visible .jp-MarkdownCell .myst"
+    )
+    page.wait_for_timeout(1000)
+    text = "\n".join(markdown.all_inner_texts())
+    assert "reflectiesessies" in text, text[:2000]
+    assert not ROLES.search(text), f"rollen onbewerkt zichtbaar: {ROLES.findall(text)}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "jupyterlab-student.png"))
+
+
+def test_the_docent_lab_lists_the_assignments_in_the_formgrader(tmp_path, browser):
+    """`make lab-docent`: JupyterLab in the course folder; the formgrader lists the course's assignments."""
+    course = tmp_path / "exercises"
+    shutil.copytree(REPO_ROOT / "exercises" / "source", course / "source")
+    shutil.copy(REPO_ROOT / "exercises" / "nbgrader_config.py", course / "nbgrader_config.py")
+    port, token = _free_port(), secrets.token_hex(16)
+    server = start_lab(tmp_path, course, port, token, docent=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/formgrader?token={token}", wait_until="domcontentloaded")
+        expect(page.locator("body")).to_contain_text(ASSIGNMENT, timeout=60_000)
+        # The docent's JupyterLab has nbgrader's menu and the Create Assignment panel.
+        page.goto(f"http://127.0.0.1:{port}/lab?reset&token={token}", wait_until="domcontentloaded")
+        menubar = page.locator("#jp-menu-panel")
+        expect(menubar.get_by_role("menuitem", name="Nbgrader", exact=True)).to_be_visible(timeout=60_000)
+        expect(page.locator(".jp-SideBar .lm-TabBar-tab[title*='Create Assignment']")).to_have_count(1)
+    except AssertionError:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-docent.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+        stop_lab(server)

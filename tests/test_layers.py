@@ -25,11 +25,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "paths",
         "files",
         "processes",
-    ),  # 0 shared words and colours, locations, safe writing: no package imports
-    ("bibliography", "glossary", "data", "journal"),  # 1 sources, terms, course data, the local journal
+        "cli_nl",
+    ),  # 0 shared words and colours, locations, safe writing, Dutch CLI framework texts: no package imports
+    ("bibliography", "glossary", "data", "journal", "lab"),  # 1 sources, terms, course data, the local journal, Lab
     ("anonimisering", "preamble", "vormtoetsen"),  # 2 anonymiser (may use data); helpers for pages and notebooks
     ("casus", "grading"),  # 3 interactive cases; nbgrader tooling
-    ("reflectie", "sphinx_ext"),  # 4 self-study (uses casus, journal, anonimisering); the book's Sphinx extension
+    ("reflectie", "sphinx_ext", "zelftoets", "boekroutes"),  # 4 self-study (uses casus, journal, anonimisering);
+    # the book's Sphinx extension, its self-check directive, its notebook/JupyterLab block and PDF
     ("cli",),  # 5 the command line: imported by nothing in the package
 )
 

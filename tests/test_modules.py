@@ -62,8 +62,12 @@ def section_text(text: str, name: str) -> str:
 @pytest.mark.parametrize("path", MODULES, ids=module_id)
 def test_self_check_answers_open_on_request(path):
     zelftoets = section_text(path.read_text(encoding="utf-8"), "Zelftoets")
-    answers = re.findall(r"^:::+\{dropdown\}", zelftoets, flags=re.MULTILINE)
-    assert len(answers) >= 5, f"{path}: minstens vijf vragen met een uitklapbaar antwoord"
+    questions = re.findall(r"^:::+\{vraag\} (meerkeuze|open)\s*$", zelftoets, flags=re.MULTILINE)
+    assert len(questions) >= 5, f"{path}: minstens vijf vragen ({{vraag}}) met een antwoord op verzoek"
+    assert "meerkeuze" in questions, f"{path}: minstens één meerkeuzevraag die je in de pagina controleert"
+    assert not re.search(r"^:::+\{dropdown\}", zelftoets, flags=re.MULTILINE), (
+        f"{path}: zelftoetsvragen gaan via {{vraag}}, niet via een losse dropdown"
+    )
 
 
 @pytest.mark.parametrize("path", MODULES, ids=module_id)

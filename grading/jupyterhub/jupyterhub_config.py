@@ -146,11 +146,16 @@ def _role(spawner) -> str:
 
 
 def _config_path(spawner) -> str:
-    # Everyone: nbgrader_config.py of this folder. Students also: student/, which switches off the
-    # docent's nbgrader extensions (formgrader, course list, create assignment). That keeps the
-    # student's JupyterLab tidy; it is not a security boundary (the gradebook and the course's
-    # source with solutions live in the docent's home, not on the student's server).
-    return str(HERE) if _role(spawner) == "docent" else os.pathsep.join([str(HERE / "student"), str(HERE)])
+    # Everyone: nbgrader_config.py of this folder and the course's Lab settings in ../jupyterlab/ (Dutch,
+    # no news question, MyST pages open as notebooks; the same files as `make lab`). Students also:
+    # student/, which switches off the docent's nbgrader extensions (formgrader, course list, create
+    # assignment, the Nbgrader menu). That keeps the student's JupyterLab tidy; it is not a security
+    # boundary (the gradebook and the course's source with solutions live in the docent's home, not on
+    # the student's server).
+    folders = [HERE, REPO / "grading" / "jupyterlab"]
+    if _role(spawner) != "docent":
+        folders.insert(0, HERE / "student")
+    return os.pathsep.join(str(folder) for folder in folders)
 
 
 c.Spawner.environment = {

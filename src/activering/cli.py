@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import typer
 
+from activering import cli_nl, lab
 from activering.anonimisering import cli as anonimisering_cli
 from activering.casus import cli as casus_cli
 from activering.data import cli as data_cli
 from activering.grading import cli as docent_cli
 from activering.reflectie import cli as journaal_cli
+
+cli_nl.install()  # Click's and Typer's own texts (usage, help, errors) in Dutch
 
 app = typer.Typer(help="Hulpmiddelen bij de cursus Vakmanschap in activeringswerk.", no_args_is_help=True)
 app.add_typer(data_cli.app, name="data")
@@ -16,6 +19,7 @@ app.add_typer(casus_cli.app, name="casus")
 app.add_typer(anonimisering_cli.app, name="anonimiseer")
 app.add_typer(journaal_cli.app, name="journaal")
 app.add_typer(docent_cli.app, name="docent")
+app.command("lab", context_settings=lab.CONTEXT)(lab.start)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

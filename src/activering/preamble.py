@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator
 
 import altair as alt
@@ -30,6 +32,8 @@ from activering.vocabulary import NEUTRAL_COLOUR, Variant, variant_colours, vari
 
 CHART_WIDTH = 520
 CHART_HEIGHT = 280
+#: The smallest chart text a reader sees, in CSS pixels (also on a 375 px phone).
+MIN_TEXT_PX = 11
 
 alt.renderers.enable("svg")
 alt.data_transformers.disable_max_rows()
@@ -47,7 +51,11 @@ def _course_theme() -> alt.theme.ThemeConfig:
             "range": {"category": {"scheme": "tableau10"}},
             "axis": {"labelFontSize": 12, "titleFontSize": 13},
             "legend": {"labelFontSize": 12, "titleFontSize": 13},
-            "title": {"fontSize": 15, "anchor": "start"},
+            "header": {"labelFontSize": 12, "titleFontSize": 13},
+            "title": {"fontSize": 15, "subtitleFontSize": 13, "anchor": "start"},
+            # The <svg> is one image with a Dutch label (chart_svg); Vega's English descriptions of
+            # marks and axes ("X-axis titled …", "bar mark") are not for the reader.
+            "aria": False,
         }
     }
 
@@ -188,16 +196,38 @@ def check_palette(spec: dict) -> None:
         )
 
 
+# Vega writes English ARIA roles and descriptions on marks, axes and legends; chart_svg removes them all.
+_INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+_FONT_SIZE = re.compile(r'font-size="([0-9.]+)px"')
+_SVG_WIDTH = re.compile(r'<svg [^>]*?\bwidth="([0-9.]+)"')
+
+
+def smallest_width(svg: str) -> int | None:
+    """The narrowest width (px) at which the smallest text of a Vega SVG is still :data:`MIN_TEXT_PX`.
+
+    A chart scales down with the page (``max-width: 100%``); below this width the book's stylesheet
+    lets it scroll sideways inside its own frame instead (``--activering-min-width``).
+    """
+    width = _SVG_WIDTH.search(svg)
+    sizes = [float(size) for size in _FONT_SIZE.findall(svg)]
+    if not width or not sizes:
+        return None
+    return math.ceil(float(width[1]) * MIN_TEXT_PX / min(sizes))
+
+
 def chart_svg(chart: alt.TopLevelMixin, alt_text: str) -> str:
     """Render a chart to SVG that a screen reader announces as one image with ``alt_text``.
 
-    Refuses (:class:`PaletteError`) a chart that colours the variants with other colours.
+    Vega's own (English) ARIA descriptions inside the SVG are removed. Refuses (:class:`PaletteError`)
+    a chart that colours the variants with other colours.
     """
     spec = chart.to_json()
     check_palette(json.loads(spec))
-    svg = vlc.vegalite_to_svg(real_data_wording(spec))
+    svg = _INNER_ARIA.sub("", vlc.vegalite_to_svg(real_data_wording(spec)))
     label = html.escape(alt_text, quote=True)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    minimum = smallest_width(svg)
+    style = f' style="--activering-min-width: {minimum}px"' if minimum else ""
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}"{style} ', 1)
 
 
 def show_chart(chart: alt.TopLevelMixin, alt_text: str) -> HTML:
@@ -209,9 +239,13 @@ def show_chart(chart: alt.TopLevelMixin, alt_text: str) -> HTML:
         raise ValueError("Een grafiek heeft een tekstalternatief van minstens acht woorden nodig.")
     alt_text = real_data_wording(alt_text)
     caption = html.escape(alt_text)
+    # On a narrow screen the chart keeps readable text and scrolls sideways in its own frame, which a
+    # keyboard user can reach (tabindex) and a screen reader names.
     return HTML(
         '<figure class="activering-chart">'
-        f"{chart_svg(chart, alt_text)}"
+        '<div class="activering-chart-kader" tabindex="0" role="group" '
+        'aria-label="Grafiek; schuif zijwaarts als hij niet helemaal in beeld past">'
+        f"{chart_svg(chart, alt_text)}</div>"
         f"<figcaption><strong>Tekstalternatief.</strong> {caption}</figcaption>"
         "</figure>"
     )

@@ -94,15 +94,21 @@ def _outdated_casus_lists(app: Sphinx, env, added, changed, removed) -> list[str
     )
 
 
-def _data_fingerprint() -> str:
-    """A hash of the caseload data the pages will load (the course set or a trainer's own)."""
+#: Package code every page runs through (chart rendering, palette, data loading): a change re-runs the pages.
+PAGE_CODE = ("preamble.py", "vocabulary.py", "data/*.py")
 
+
+def _data_fingerprint() -> str:
+    """A hash of the caseload data the pages will load (the course set or a trainer's own) and of the
+    package code that draws them: the execution cache only sees the code in the pages themselves."""
     digest = hashlib.sha256()
     folder = data_dir()
-    for path in sorted(folder.glob("*")):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    package = Path(__file__).parent
+    files = sorted(path for path in folder.glob("*") if path.is_file())
+    files += sorted(path for pattern in PAGE_CODE for path in package.glob(pattern))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -168,4 +174,6 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("casus.css")
     app.add_js_file("casus.js", defer="defer")
     app.add_js_file("toegankelijkheid.js", defer="defer")
+    app.setup_extension("activering.zelftoets")  # self-check questions: the {vraag} directive
+    app.setup_extension("activering.boekroutes")  # per module: notebook download, "Open in JupyterLab"
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,6 +10,7 @@ This module imports no chart or data library: the book build imports it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
@@ -21,7 +22,7 @@ from activering.vocabulary import Variant
 KIND_HINTS = {
     Kind.SINGLE: "Kies één optie.",
     Kind.MULTIPLE: "Kies een of meer opties.",
-    Kind.SCALE: "Kies een punt op de schaal (van de ene naar de andere kant).",
+    Kind.SCALE: "Kies één punt op de schaal; de opties staan op volgorde.",
     Kind.OPEN: "Schrijf je antwoord voor jezelf op en lees daarna het modelantwoord.",
 }
 CHOOSE_FIRST = "Kies eerst een optie."
@@ -29,6 +30,80 @@ MOTIVATION_LABEL = "Je motivering (alleen voor jezelf; wordt niet verstuurd)"
 MOTIVATION_MIN_WORDS = 3
 NO_VARIANT = "geen variant in het bijzonder"
 KEY_SEPARATOR = "+"  # option ids never contain it (see Option.id)
+
+
+MODULE_URL = "../../modules/{module}/index.html"  # from a casus page in casussen/gegenereerd/
+GLOSSARY_URL = "../../book/begrippenlijst.html"
+GLOSSARY_TITLE = "Begrippenlijst"
+
+
+def hint(decision: Decision) -> str:
+    """The instruction above a decision; for a scale it names both ends, as both players show them."""
+    if decision.soort is Kind.SCALE:
+        first, last = decision.opties[0].tekst, decision.opties[-1].tekst
+        last_letter = chr(ord("A") + len(decision.opties) - 1)
+        return (
+            f"Kies één punt op de schaal. De opties staan op volgorde: van ‘{first}’ (A) naar ‘{last}’ ({last_letter})."
+        )
+    return KIND_HINTS[decision.soort]
+
+
+def _successors(casus: Casus, decision_id: str) -> set[str | None]:
+    decision = casus.decision(decision_id)
+    return {outcome(casus, decision, choice).next for choice in choices(decision)}
+
+
+def remaining(casus: Casus, decision_id: str) -> tuple[int | None, int | None]:
+    """The fewest and most decisions still to take from ``decision_id`` on, itself included, over every branch.
+
+    None where there is no bound: the most when a branch can loop back, the fewest when no path ends.
+    """
+    following = {d.id: _successors(casus, d.id) for d in casus.beslissingen}
+    fewest: dict[str | None, int] = {None: 0}
+    for _ in range(len(following) + 1):
+        for node, nexts in following.items():
+            known = [fewest[n] for n in nexts if n in fewest]
+            if known:
+                fewest[node] = 1 + min(known)
+    most: dict[str | None, float] = {None: 0}
+    on_path: set[str] = set()
+
+    def longest(node: str | None) -> float:
+        if node in on_path:
+            return math.inf
+        if node not in most:
+            on_path.add(node)
+            most[node] = 1 + max(longest(n) for n in following[node])
+            on_path.discard(node)
+        return most[node]
+
+    high = longest(decision_id)
+    return fewest.get(decision_id), None if math.isinf(high) else int(high)
+
+
+def _decisions(count: int) -> str:
+    return f"{count} beslissing" if count == 1 else f"{count} beslissingen"
+
+
+def ahead_text(casus: Casus, decision_id: str) -> str:
+    """What is still ahead after this decision: honest about branches (the engine counts, the players show)."""
+    low, high = remaining(casus, decision_id)
+    if low is None:
+        return "hierna volgen nog beslissingen"
+    low -= 1
+    if high is None:
+        return f"hierna nog minstens {_decisions(low)}, afhankelijk van je keuzes"
+    high -= 1
+    if high == 0:
+        return "dit is de laatste beslissing"
+    if low == high:
+        return f"hierna nog {_decisions(high)}"
+    return f"hierna nog {low} tot {high} beslissingen, afhankelijk van je keuzes"
+
+
+def progress_text(casus: Casus, decision_id: str, taken: int) -> str:
+    """'Beslissing 3 · hierna nog 1 tot 2 beslissingen, …': the count of decisions taken, then what is ahead."""
+    return f"Beslissing {taken + 1} · {ahead_text(casus, decision_id)}"
 
 
 def choices(decision: Decision) -> list[tuple[str, ...]]:
@@ -119,6 +194,9 @@ def step_table(casus: Casus) -> dict:
         "scheiding": KEY_SEPARATOR,
         "beslissingen": {decision.id: _decision_table(casus, decision) for decision in casus.beslissingen},
         "nabespreking": [paragraph.strip() for paragraph in casus.nabespreking.split("\n\n") if paragraph.strip()],
+        "module": casus.module,
+        "module_url": MODULE_URL.format(module=casus.module),
+        "begrippen_url": GLOSSARY_URL,
     }
 
 
@@ -133,7 +211,9 @@ def _decision_table(casus: Casus, decision: Decision) -> dict:
         }
     return {
         "vraag": decision.vraag,
-        "hint": KIND_HINTS[decision.soort],
+        "soort": decision.soort.value,
+        "hint": hint(decision),
+        "voortgang": ahead_text(casus, decision.id),
         "invoer": {Kind.OPEN: None, Kind.MULTIPLE: "checkbox"}.get(decision.soort, "radio"),
         "opties": [
             {

@@ -10,7 +10,7 @@ import json
 import string
 from pathlib import Path
 
-from activering.casus.engine import KIND_HINTS, step_table, typical_text
+from activering.casus.engine import hint, step_table, typical_text
 from activering.casus.model import THEME_TITLES, Casus, Decision, Kind, Theme
 from activering.files import write_atomic
 
@@ -29,7 +29,7 @@ def _letter(index: int) -> str:
 
 
 def _decision_markdown(number: int, decision: Decision) -> list[str]:
-    lines = [f"```{{rubric}} Beslissing {number}: {decision.vraag}", "```", "", f"*{KIND_HINTS[decision.soort]}*", ""]
+    lines = [f"```{{rubric}} Beslissing {number}: {decision.vraag}", "```", "", f"*{hint(decision)}*", ""]
     if decision.soort is Kind.OPEN:
         lines += [
             ":::{dropdown} Modelantwoord",
@@ -53,7 +53,7 @@ def _decision_markdown(number: int, decision: Decision) -> list[str]:
 def casus_markdown(casus: Casus) -> str:
     """The MyST source of the casus page."""
     data = json.dumps(step_table(casus), ensure_ascii=False).replace("</", "<\\/")
-    sources = "; ".join(_cite(s.key, s.locatie).strip("()") for s in casus.bronnen)
+    sources = "; ".join(f"{{cite:t}}`{source.key}`, {source.locatie}" for source in casus.bronnen)
     lines = [
         f"% Gegenereerd uit casussen/{casus.slug}.yml bij elke bouw van het boek; bewerk de YAML, niet dit bestand.",
         "",
@@ -105,14 +105,17 @@ def index_markdown(casussen: list[Casus]) -> str:
         "drie uitvoeringsvarianten: de interventionist, de regisseur en de administrateur. Je kunt elke casus hier in "
         "het boek spelen, ook zonder internet, of in JupyterLab, waar je keuzes in je journaal komen.",
         "",
+        "De casussen staan per thema. Een casus die je in deze browser tot het eind hebt gespeeld, krijgt het "
+        "label *gespeeld*; in JupyterLab toont `activering casus lijst` wat je al hebt gespeeld.",
+        "",
     ]
     for theme in Theme:
-        members = [c for c in casussen if c.thema is theme]
+        members = sorted((c for c in casussen if c.thema is theme), key=lambda c: c.titel)
         if not members:
             continue
-        lines += [f"## {THEME_TITLES[theme]}", ""]
+        lines += [f"## {THEME_TITLES[theme]}", "", ":::{container} casus-index", ""]
         lines += [f"- {{doc}}`{c.titel} <{c.slug}>` ({len(c.beslissingen)} beslissingen)" for c in members]
-        lines.append("")
+        lines += ["", ":::", ""]
     return "\n".join(lines)
 
 

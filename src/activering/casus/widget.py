@@ -8,11 +8,32 @@ import ipywidgets as w
 from markdown_it import MarkdownIt
 
 from activering.bibliography import short_cite
-from activering.casus.engine import CHOOSE_FIRST, choices, motivation_message, motivation_missing, typical_text
+from activering.casus.engine import (
+    CHOOSE_FIRST,
+    choices,
+    hint,
+    motivation_message,
+    motivation_missing,
+    progress_text,
+    remaining,
+    typical_text,
+)
 from activering.casus.model import Casus, Decision, Kind, Option
 from activering.journal import Journal
 
 _markdown = MarkdownIt("commonmark")
+
+# ipywidgets gives radio items a fixed height and buttons a fixed width with an ellipsis: long option texts and
+# button labels would be cut off. These rules let them wrap, so every label is read in full.
+WIDGET_CSS = """<style>
+.casus-keuzes .widget-radio-box label, .casus-keuzes .widget-checkbox label {
+  height: auto; min-height: var(--jp-widgets-inline-height); line-height: 1.4; white-space: normal;
+  overflow: visible; text-overflow: clip; padding: 2px 0; }
+.casus-keuzes .widget-radio-box, .casus-keuzes .widget-checkbox { width: 100%; }
+.casus-keuzes .widget-checkbox { height: auto; }
+.widget-button.casus-knop { width: auto; height: auto; min-height: var(--jp-widgets-inline-height);
+  white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
 
 
 def render_markdown(text: str) -> str:
@@ -44,6 +65,46 @@ def feedback_html(decision: Decision, chosen: list[str]) -> str:
     return "".join(mine) + folded
 
 
+def _label(decision: Decision, option: Option) -> str:
+    return f"{chr(ord('A') + decision.opties.index(option))}. {option.tekst}"
+
+
+def recap_html(casus: Casus, path: list[str], chosen: dict[str, list[str]], motivations: dict[str, str]) -> str:
+    """Per decision taken: the choice, the motivation, and the options not taken with their feedback (folded)."""
+    items = []
+    for number, decision_id in enumerate(path, start=1):
+        decision = casus.decision(decision_id)
+        picked = chosen.get(decision_id, [])
+        parts = [f"<p><strong>Beslissing {number}:</strong> {html.escape(decision.vraag)}</p>"]
+        mine = [_label(decision, o) for o in decision.opties if o.id in picked]
+        if mine:
+            parts.append(f"<p><strong>Jouw keuze:</strong> {html.escape('; '.join(mine))}</p>")
+        if motivations.get(decision_id, "").strip():
+            what = "Jouw antwoord" if decision.soort is Kind.OPEN else "Jouw motivering"
+            parts.append(f"<p><strong>{what}:</strong> {html.escape(motivations[decision_id].strip())}</p>")
+        others = [o for o in decision.opties if o.id not in picked]
+        if others:
+            count = "1 optie" if len(others) == 1 else f"{len(others)} opties"
+            folded = "".join(
+                f"<p><strong>{html.escape(_label(decision, o))}</strong></p><p>{html.escape(o.feedback)}</p>"
+                f"<p><em>Bron: {html.escape(short_cite(o.bron.key, o.bron.locatie))}. "
+                f"Typisch voor: {html.escape(typical_text(o))}.</em></p>"
+                for o in others
+            )
+            parts.append(f"<details><summary>Wat je niet koos ({count})</summary>{folded}</details>")
+        items.append(f"<li>{''.join(parts)}</li>")
+    return f"<h4>Jouw keuzes terug gelezen</h4><ol class='casus-terugblik'>{''.join(items)}</ol>"
+
+
+def further_reading_html(casus: Casus) -> str:
+    """Where to read on: the module of the casus and the glossary (paths in the repository, opened in Lab)."""
+    return (
+        "<h4>Verder lezen</h4><ul>"
+        f"<li>De module bij deze casus: <code>modules/{html.escape(casus.module)}/index.md</code></li>"
+        "<li>De begrippenlijst: <code>book/begrippenlijst.md</code></li></ul>"
+    )
+
+
 class CasusPlayer:
     """The widget state of one casus run; every choice is written to the journal at once."""
 
@@ -66,15 +127,19 @@ class CasusPlayer:
     # --- layout -------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         casus = self.casus
-        self.title = w.HTML(f"<h2>{html.escape(casus.titel)}</h2>")
+        self.title = w.HTML(WIDGET_CSS + f"<h2>{html.escape(casus.titel)}</h2>")
         self.notice = w.HTML()
         self.vignette = w.HTML(f"<div class='casus-vignet'>{render_markdown(casus.vignet)}</div>")
         self.progress = w.IntProgress(
-            min=0, max=len(casus.beslissingen), description="Voortgang", style={"description_width": "initial"}
+            min=0,
+            max=len(casus.beslissingen),
+            description="Voortgang",
+            style={"description_width": "initial"},
         )
-        self.progress_label = w.Label()
+        self.progress_label = w.HTML()  # a Label would cut a long text off with "…"
         self.question = w.HTML()
-        self.selector_box = w.VBox()
+        self.selector_box = w.VBox(layout=w.Layout(width="100%"))
+        self.selector_box.add_class("casus-keuzes")
         self.motivation = w.Textarea(
             placeholder="Motiveer je keuze in een paar zinnen…",
             layout=w.Layout(width="100%", height="90px"),
@@ -85,6 +150,8 @@ class CasusPlayer:
         )
         self.feedback = w.HTML()
         self.next_button = w.Button(description="Volgende beslissing", tooltip="Ga naar de volgende beslissing")
+        for button in (self.confirm, self.next_button):
+            button.add_class("casus-knop")
         self.summary = w.HTML()
         self.confirm.on_click(lambda _: self.submit())
         self.next_button.on_click(lambda _: self.advance())
@@ -93,7 +160,7 @@ class CasusPlayer:
                 self.title,
                 self.notice,
                 self.vignette,
-                w.HBox([self.progress, self.progress_label]),
+                w.VBox([self.progress, self.progress_label]),
                 self.question,
                 self.selector_box,
                 self.motivation,
@@ -111,23 +178,18 @@ class CasusPlayer:
         display(self.widget)
 
     def _selector(self, decision: Decision) -> w.Widget | None:
-        labelled = [(option.tekst, option.id) for option in decision.opties]
-        if decision.soort is Kind.SINGLE:
-            return w.RadioButtons(options=labelled, value=None, layout=w.Layout(width="max-content"))
+        """Every option visible with its full text; nothing preselected (a scale too: no default point)."""
+        labelled = [
+            (f"{chr(ord('A') + index)}. {option.tekst}", option.id) for index, option in enumerate(decision.opties)
+        ]
+        if decision.soort in (Kind.SINGLE, Kind.SCALE):
+            return w.RadioButtons(options=labelled, value=None, layout=w.Layout(width="100%"))
         if decision.soort is Kind.MULTIPLE:
             return w.VBox(
                 [
-                    w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="max-content"))
+                    w.Checkbox(value=False, description=text, indent=False, layout=w.Layout(width="100%"))
                     for text, _ in labelled
                 ]
-            )
-        if decision.soort is Kind.SCALE:
-            return w.SelectionSlider(
-                options=labelled,
-                value=labelled[len(labelled) // 2][1],
-                continuous_update=False,
-                layout=w.Layout(width="95%"),
-                style={"description_width": "initial"},
             )
         return None
 
@@ -141,9 +203,14 @@ class CasusPlayer:
             return
         decision = self._decision()
         number = len(self.path) + 1
+        # The bar's end is the longest path ahead (or the number of decisions when a branch loops back).
+        self.progress.max = len(self.path) + (remaining(self.casus, decision.id)[1] or len(self.casus.beslissingen))
         self.progress.value = len(self.path)
-        self.progress_label.value = f"Beslissing {number}"
-        self.question.value = f"<h3>Beslissing {number}</h3><p>{html.escape(decision.vraag)}</p>"
+        self.progress_label.value = html.escape(progress_text(self.casus, decision.id, len(self.path)))
+        self.question.value = (
+            f"<h3>Beslissing {number}</h3><p>{html.escape(decision.vraag)}</p>"
+            f"<p><em>{html.escape(hint(decision))}</em></p>"
+        )
         self.selector = self._selector(decision)
         self.selector_box.children = [self.selector] if self.selector else []
         self.motivation.value = ""
@@ -224,8 +291,11 @@ class CasusPlayer:
         self.summary.value = (
             "<h3>Nabespreking</h3>"
             + render_markdown(self.casus.nabespreking)
+            + recap_html(self.casus, self.path, self.choices, self.motivations)
+            + "<h4>Jouw profiel</h4>"
             + chart.data
             + "<p><em>Je keuzes en motiveringen staan in je journaal; je kunt er later op reflecteren.</em></p>"
+            + further_reading_html(self.casus)
         )
 
 

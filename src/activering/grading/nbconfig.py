@@ -12,6 +12,10 @@ from traitlets.config import Config
 
 from activering.grading.config import Course
 
+#: What a student finds in an answer cell instead of the solution (nbgrader's ClearSolutions), in Dutch.
+CODE_STUB = "# JOUW CODE HIER\nraise NotImplementedError()"
+TEXT_STUB = "JOUW ANTWOORD HIER"
+
 
 def configure(c: Config, course_dir: Path | str, grading_dir: Path | str | None = None) -> Config:
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
@@ -53,6 +57,8 @@ def configure(c: Config, course_dir: Path | str, grading_dir: Path | str | None 
     c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
     # Student versions never keep outputs of the instructor's run.
     c.ClearSolutions.enforce_metadata = True
+    c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    c.ClearSolutions.text_stub = TEXT_STUB
     c.GenerateAssignment.create_assignment = True
     return c
 

@@ -198,7 +198,9 @@ def write_pdf(document: str, target: Path) -> Path:
     or next to another Playwright session), which Playwright's sync API does not allow.
     """
     if not Path(CHROMIUM).exists():
-        raise PortfolioError("Chromium ontbreekt; installeer het Debian-pakket 'chromium' (make browser).")
+        raise PortfolioError(
+            "Chromium ontbreekt; installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)."
+        )
     failure: list[BaseException] = []
 
     def run() -> None:

@@ -66,7 +66,7 @@
 
   function Player(root, data, staticPart) {
     var storeKey = "activering-casus-" + data.slug;
-    function fresh() { return { current: data.start, path: [], choices: {} }; }
+    function fresh() { return { current: data.start, path: [], choices: {}, motivations: {} }; }
     // A saved game of an older version of this casus may name decisions that are gone: then start again.
     function usable(saved) {
       return saved && typeof saved === "object" && Array.isArray(saved.path) && saved.choices && typeof saved.choices === "object" &&
@@ -76,7 +76,7 @@
     var state = fresh();
     try {
       var saved = JSON.parse(window.localStorage.getItem(storeKey));
-      if (usable(saved)) state = saved;
+      if (usable(saved)) { state = saved; state.motivations = state.motivations || {}; }
     } catch (e) { /* private mode or unreadable: start afresh */ }
 
     function save() { try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* ignore */ } }
@@ -108,7 +108,7 @@
       var decision = data.beslissingen[decisionId];
       var number = state.path.length + 1;
       var inputs = [];
-      var fieldset = el("fieldset", { "class": "casus-vraag", "data-beslissing": decisionId }, [
+      var fieldset = el("fieldset", { "class": "casus-vraag casus-soort-" + decision.soort, "data-beslissing": decisionId }, [
         el("legend", {}, [el("span", { "class": "casus-nummer", text: "Beslissing " + number + ": " }), document.createTextNode(decision.vraag)]),
         el("p", { "class": "casus-hint", text: decision.hint })
       ]);
@@ -137,6 +137,8 @@
           message.textContent = decision.motivatie.melding; return;
         }
         state.choices[decisionId] = chosen;
+        state.motivations[decisionId] = motivation ? motivation.value.trim() : "";
+        if (motivation) motivation.readOnly = true;
         inputs.forEach(function (i) { i.disabled = true; });
         confirm.hidden = true;
         message.appendChild(feedbackFor(decision, chosen));
@@ -148,24 +150,69 @@
       next.addEventListener("click", function () {
         state.path.push(decisionId);
         state.current = outcomeOf(data, decisionId, state.choices[decisionId]).volgende;
+        if (!state.current) markPlayed(data.slug);
         save(); render();
         var heading = root.querySelector("legend, h3");
         if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
       });
       return el("div", {}, [
-        el("p", { "class": "casus-voortgang", text: "Beslissing " + number + " · " + state.path.length + " van de beslissingen beantwoord" }),
+        el("p", { "class": "casus-voortgang", text: "Beslissing " + number + " · " + decision.voortgang }),
         fieldset, confirm, message, next
       ]);
     }
 
+    function optionLabel(decision, option) {
+      return String.fromCharCode(65 + decision.opties.indexOf(option)) + ". " + option.tekst;
+    }
+
+    // The recap: per decision on the path your choice and motivation, and the options you left with their feedback.
+    function recapItem(id, number) {
+      var decision = data.beslissingen[id];
+      var chosen = state.choices[id] || [];
+      var motivation = (state.motivations || {})[id];
+      var item = el("li", { "class": "casus-terugblik-beslissing", "data-beslissing": id }, [
+        el("p", {}, [el("strong", { text: "Beslissing " + number + ": " }), document.createTextNode(decision.vraag)])
+      ]);
+      var mine = decision.opties.filter(function (o) { return chosen.indexOf(o.id) >= 0; });
+      var others = decision.opties.filter(function (o) { return chosen.indexOf(o.id) < 0; });
+      if (mine.length) {
+        item.appendChild(el("p", { "class": "casus-jouw-keuze" }, [el("span", { text: "Jouw keuze: " }),
+          document.createTextNode(mine.map(function (o) { return optionLabel(decision, o); }).join("; "))]));
+      }
+      if (motivation) {
+        item.appendChild(el("p", { "class": "casus-jouw-motivering" }, [
+          el("span", { text: decision.modelantwoord ? "Jouw antwoord: " : "Jouw motivering: " }), document.createTextNode(motivation)]));
+      }
+      if (others.length) {
+        var details = el("details", { "class": "casus-niet-gekozen" }, [
+          el("summary", { text: "Wat je niet koos (" + others.length + (others.length === 1 ? " optie)" : " opties)") })]);
+        others.forEach(function (option) {
+          details.appendChild(el("p", {}, [el("strong", { text: optionLabel(decision, option) })]));
+          details.appendChild(el("p", { "class": "casus-niet-gekozen-feedback", text: option.feedback }));
+          details.appendChild(el("p", { "class": "casus-bron", text: "Bron: " + option.bron + ". Typisch voor: " + option.typisch + "." }));
+        });
+        item.appendChild(details);
+      }
+      return item;
+    }
+
     function renderEnd() {
       var rows = variantMatch(data, state);
+      var recap = el("ol", { "class": "casus-terugblik" }, state.path.map(function (id, i) { return recapItem(id, i + 1); }));
       return el("div", { "class": "casus-einde" }, [
         el("h3", { text: "Je bent aan het eind" }),
         el("h4", { text: "Nabespreking" })
       ].concat(data.nabespreking.map(function (text) { return el("p", { text: text }); })).concat([
+        el("h4", { text: "Jouw keuzes terug gelezen" }),
+        recap,
+        el("h4", { text: "Jouw profiel" }),
         el("p", { text: "Zo verhouden jouw keuzes zich tot de drie uitvoeringsvarianten:" }),
-        matchFigure(rows)
+        matchFigure(rows),
+        el("h4", { text: "Verder lezen" }),
+        el("ul", { "class": "casus-verder" }, [
+          el("li", {}, [el("a", { href: data.module_url, text: "De module bij deze casus" })]),
+          el("li", {}, [el("a", { href: data.begrippen_url, text: "De begrippenlijst" })])
+        ])
       ]));
     }
 
@@ -188,7 +235,24 @@
     render();
   }
 
+  var PLAYED = "activering-casus-gespeeld-";
+  function markPlayed(slug) { try { window.localStorage.setItem(PLAYED + slug, "1"); } catch (e) { /* ignore */ } }
+
+  // The casus index: mark the casussen this browser has played to the end.
+  function markIndex() {
+    document.querySelectorAll(".casus-index a[href]").forEach(function (link) {
+      var match = /([a-z0-9-]+)\.html(#.*)?$/.exec(link.getAttribute("href"));
+      var played = false;
+      try { played = Boolean(match && window.localStorage.getItem(PLAYED + match[1])); } catch (e) { /* ignore */ }
+      if (played && !link.parentNode.querySelector(".casus-gespeeld")) {
+        link.parentNode.appendChild(document.createTextNode(" "));
+        link.parentNode.appendChild(el("span", { "class": "casus-gespeeld", text: "gespeeld" }));
+      }
+    });
+  }
+
   function start() {
+    markIndex();
     document.querySelectorAll(".casus-speler").forEach(function (root) {
       var source = root.parentNode.querySelector("script.casus-data");
       if (!source) return;
