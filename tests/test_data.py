@@ -596,3 +596,33 @@ def test_a_damaged_manifest_is_named_not_ignored(real_dir):
     (real_dir / beschikbaarheid.MANIFEST_NAME).write_text("tabellen: [niet, goed\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"kolommen\.yml: onleesbaar"):
         load_table("clients", real_dir)
+
+
+@pytest.mark.parametrize(
+    ("locator", "shown"),
+    [
+        ("vanderaa2012, §6.3 Tabel 6.3 (regel 1928–1947)", "vanderaa2012, §6.3 Tabel 6.3"),
+        ("§6.3.4 (regel 2298: 160 klanten) en §6.4.2.5", "§6.3.4 (160 klanten) en §6.4.2.5"),
+        ("termen van de onderzoeker (voetnoot 3, regel 3548).", "termen van de onderzoeker (voetnoot 3)."),
+        ("Tabel 7.4; voetnoot 31 (regel 3807)", "Tabel 7.4; voetnoot 31"),
+        ("§6.3.2 ('twee of drie'; regel 2030: 'twee of zo')", "§6.3.2 ('twee of drie'; 'twee of zo')"),
+        ("§7.2.1.1 (regel 3548 en 3653)", "§7.2.1.1"),
+        (
+            "trede 4 was officieel 4 tot 6 maanden (geen regelnummer)",
+            "trede 4 was officieel 4 tot 6 maanden (geen regelnummer)",
+        ),
+    ],
+)
+def test_readers_see_no_line_numbers_of_the_makers_text_version(locator, shown):
+    from activering.data.codebook import for_readers
+
+    assert for_readers(locator) == shown
+
+
+def test_no_calibration_locator_shows_a_line_number_to_readers():
+    import re
+
+    from activering.data.codebook import for_readers
+
+    shown = [for_readers(t) for e in load_codebook().calibration for t in (e.source, e.note)]
+    assert not [t for t in shown if re.search(r"\bregel\s*\d", t)]

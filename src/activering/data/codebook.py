@@ -8,6 +8,7 @@ generator), each with its value, unit, source location and whether it is assumed
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +84,21 @@ class Table(_Strict):
             if key not in names:
                 raise ValueError(f"table {self.name!r}: key column {key!r} is not a column")
         return self
+
+
+_LINE_WITH_NOTE = re.compile(r"\(regel [^:)]*:\s*([^)]*)\)")
+_LINE_IN_PARENS = re.compile(r"\s*\(regel [^)]*\)")
+_LINE_AFTER_COMMA = re.compile(r",\s*regel [0-9][0-9–\-]*(?: en [0-9][0-9–\-]*)?")
+_LINE_BEFORE_QUOTE = re.compile(r"\bregel [0-9][0-9–\-]*(?: en [0-9][0-9–\-]*)?:\s*")
+
+
+def for_readers(text: str) -> str:
+    """A locator as a reader sees it: paragraph, table and note stay; line numbers in the makers' text
+    version of a source (``regel 1928–1947``, kept in the codebook so every figure can be checked) go."""
+    text = _LINE_WITH_NOTE.sub(r"(\1)", text)
+    text = _LINE_IN_PARENS.sub("", text)
+    text = _LINE_AFTER_COMMA.sub("", text)
+    return _LINE_BEFORE_QUOTE.sub("", text).strip()
 
 
 class CalibrationEntry(_Strict):
