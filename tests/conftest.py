@@ -11,7 +11,6 @@ import fcntl
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from activering.chromium import CHROMIUM
 from activering.paths import REPO_ROOT
 
 BOOK_HTML = REPO_ROOT / "_build" / "html"
@@ -74,9 +74,6 @@ def _fast_tests_stay_light(request, monkeypatch):
 
     monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
     yield
-
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")

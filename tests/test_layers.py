@@ -25,8 +25,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "paths",
         "files",
         "processes",
+        "chromium",
         "cli_nl",
-    ),  # 0 shared words and colours, locations, safe writing, Dutch CLI framework texts: no package imports
+    ),  # 0 shared words and colours, locations, safe writing, workers, the browser, Dutch CLI texts: no package imports
     ("bibliography", "glossary", "data", "journal", "lab"),  # 1 sources, terms, course data, the local journal, Lab
     ("anonimisering", "preamble", "vormtoetsen"),  # 2 anonymiser (may use data); helpers for pages and notebooks
     ("casus", "grading"),  # 3 interactive cases; nbgrader tooling

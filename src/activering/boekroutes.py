@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 from urllib.request import url2pathname
 
+from activering import chromium
 from activering.files import write_atomic
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MODULE_PAGE = re.compile(r"^modules/(\d\d-[^/]+)/index$")
 
 
@@ -157,42 +155,20 @@ def _pdf_of(tab, attempts: int = 3) -> bytes:
 
 def print_pdf(page: Path, target: Path) -> Path:
     """Print a built HTML page with Debian's Chromium; requests that leave the machine are refused."""
-    if not Path(CHROMIUM).exists():
-        raise BoekroutesError(
-            "Chromium ontbreekt; installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)."
-        )
+    if not chromium.available():
+        raise BoekroutesError(chromium.MISSING)
     page = Path(page).resolve()
     if not page.is_file():
         raise BoekroutesError(f"{page}: dit bestand bestaat niet; bouw eerst het boek (make pdf doet dat).")
-    failure: list[BaseException] = []
 
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
+    def job(browser) -> bytes:
+        tab = browser.new_page()
+        tab.route("**/*", lambda route: _serve_local(route, page))
+        tab.goto(page.as_uri(), wait_until="networkidle")
+        tab.evaluate("document.fonts.ready.then(() => true)")
+        return _pdf_of(tab)
 
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-                )
-                try:
-                    tab = browser.new_page()
-                    tab.route("**/*", lambda route: _serve_local(route, page))
-                    tab.goto(page.as_uri(), wait_until="networkidle")
-                    tab.evaluate("document.fonts.ready.then(() => true)")
-                    pdf = _pdf_of(tab)
-                finally:
-                    browser.close()
-            write_atomic(target, pdf)
-        except BaseException as error:  # handed to the caller below
-            failure.append(error)
-
-    # Its own thread: Playwright's sync API refuses to run where an asyncio loop is running.
-    worker = threading.Thread(target=run, name="boek-pdf")
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
-    return Path(target)
+    return write_atomic(target, chromium.run_in_browser(job, name="boek-pdf"))
 
 
 def setup(app) -> dict:

@@ -11,6 +11,7 @@ import html
 from dataclasses import dataclass, field
 
 from activering.anonimisering.guarantees import Outcome
+from activering.anonimisering.identifiers import PLACEHOLDERS
 from activering.anonimisering.plan import Plan
 
 ACTION_TEXT = {
@@ -24,17 +25,11 @@ ACTION_TEXT = {
     "klasse": "getal → klasse",
     "afronden": "getal → afgerond",
 }
+# What each replacement kind puts in the text (the placeholders of the detectors), named for the report.
 KIND_TEXT = {
-    "email": "[EMAIL]",
-    "iban": "[IBAN]",
-    "bsn": "[BSN]",
-    "telefoon": "[TELEFOON]",
-    "postcode": "[POSTCODE]",
-    "adres": "[ADRES]",
-    "geboortedatum": "[GEBOORTEDATUM]",
-    "nummer": "[NUMMER]",
-    "naam": "[NAAM] (herkend als naam)",
-    "naam_export": "[NAAM] (naam uit de eigen naamkolommen)",
+    **PLACEHOLDERS,
+    "naam": f"{PLACEHOLDERS['naam']} (herkend als naam)",
+    "naam_export": f"{PLACEHOLDERS['naam']} (naam uit de eigen naamkolommen)",
 }
 ROLE_TEXT = {"quasi": "quasi-identificator", "gevoelig": "gevoelig", "geen": ""}
 

@@ -220,7 +220,7 @@ def clear_overrides(course: Course, assignment: str, student: str, overrides: li
         gb.db.commit()
 
 
-def expected_rubric_scores(scores: dict, rubric) -> dict[tuple[str, str], tuple[float, str | None]]:
+def expected_rubric_scores(scores: dict) -> dict[tuple[str, str], tuple[float, str | None]]:
     """(student, grade_id) -> (manual score, manual comment) as the sheet ``scores`` gives them."""
     out = {}
     for sid, questions in scores.items():
@@ -230,6 +230,20 @@ def expected_rubric_scores(scores: dict, rubric) -> dict[tuple[str, str], tuple[
     return out
 
 
+def rubric_cells(gb, assignment: str, scores: dict):
+    """Each graded answer cell the sheet ``scores`` scores, as (student, grade_id, points, comment text,
+    nbgrader Grade, nbgrader Comment). Students or questions without such a cell are left out."""
+    notebooks = [nb.name for nb in gb.find_assignment(assignment).notebooks]
+    for (sid, gid), (points, comment_text) in expected_rubric_scores(scores).items():
+        for nb in notebooks:
+            try:
+                grade = gb.find_grade(gid, nb, assignment, sid)
+                comment = gb.find_comment(gid, nb, assignment, sid)
+            except MissingEntry:
+                continue
+            yield sid, gid, points, comment_text, grade, comment
+
+
 def apply_rubric_scores(course: Course, assignment: str, scores: dict, rubric) -> int:
     """Write checked rubric scores (see :func:`activering.grading.rubrics.read_assessments`) as
     nbgrader's manual score and comment of the answer cells, all in one commit. Students or
@@ -237,25 +251,17 @@ def apply_rubric_scores(course: Course, assignment: str, scores: dict, rubric) -
     count = 0
     try:
         with gradebook(course) as gb:
-            notebooks = [nb.name for nb in gb.find_assignment(assignment).notebooks]
-            for (sid, gid), (points, comment_text) in expected_rubric_scores(scores, rubric).items():
-                for nb in notebooks:
-                    try:
-                        grade = gb.find_grade(gid, nb, assignment, sid)
-                        comment = gb.find_comment(gid, nb, assignment, sid)
-                    except MissingEntry:
-                        continue
-                    maximum = rubric.vragen[gid].max_punten if rubric and gid in rubric.vragen else grade.max_score
-                    # every value was checked against the rubric's levels when the sheet was read
-                    if points > maximum + 1e-9:
-                        raise ScoreTooHighError(
-                            f"Vraag {gid}: {points:g} punten voor student {sid}, "
-                            f"maar de cel geeft maximaal {maximum:g}."
-                        )
-                    grade.manual_score = points
-                    grade.needs_manual_grade = False
-                    comment.manual_comment = comment_text
-                    count += 1
+            for sid, gid, points, comment_text, grade, comment in rubric_cells(gb, assignment, scores):
+                maximum = rubric.vragen[gid].max_punten if rubric and gid in rubric.vragen else grade.max_score
+                # every value was checked against the rubric's levels when the sheet was read
+                if points > maximum + 1e-9:
+                    raise ScoreTooHighError(
+                        f"Vraag {gid}: {points:g} punten voor student {sid}, maar de cel geeft maximaal {maximum:g}."
+                    )
+                grade.manual_score = points
+                grade.needs_manual_grade = False
+                comment.manual_comment = comment_text
+                count += 1
             gb.db.commit()
     except SQLAlchemyError as exc:
         raise GradebookWriteError(

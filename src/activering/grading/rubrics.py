@@ -263,28 +263,18 @@ def apply_assessments(course: Course, assignment: str) -> int:
 def unapplied_assessments(course: Course, assignment: str, gb) -> list[tuple[str, str]]:
     """(student, question) of sheet scores that differ from the gradebook (``beoordelingen`` not run
     since the sheet changed). Only students and questions with a graded cell count. Reads only."""
-    from nbgrader.api import MissingEntry
-
-    from activering.grading.record import expected_rubric_scores
+    from activering.grading.record import rubric_cells
 
     scores = read_assessments(course, assignment)
     if not scores:
         return []
-    notebooks = [nb.name for nb in gb.find_assignment(assignment).notebooks]
-    pending = []
-    for (sid, gid), (points, comment_text) in expected_rubric_scores(scores, load_rubric(course, assignment)).items():
-        for nb in notebooks:
-            try:
-                grade = gb.find_grade(gid, nb, assignment, sid)
-                comment = gb.find_comment(gid, nb, assignment, sid)
-            except MissingEntry:
-                continue
-            if (
-                grade.manual_score is None
-                or abs(grade.manual_score - points) > 1e-9
-                or (comment.manual_comment or None) != comment_text
-            ):
-                pending.append((sid, gid))
+    pending = [
+        (sid, gid)
+        for sid, gid, points, comment_text, grade, comment in rubric_cells(gb, assignment, scores)
+        if grade.manual_score is None
+        or abs(grade.manual_score - points) > 1e-9
+        or (comment.manual_comment or None) != comment_text
+    ]
     return sorted(set(pending))
 
 

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from activering import chromium
 from activering.files import write_atomic
 from activering.journal import Journal, Reflection
 from activering.reflectie import identiteit
 from activering.reflectie.figures import growth_html, norms_html, profile_html
 from activering.reflectie.model import CLOSING_FIELDS, FIELDS, PERSPECTIVE_FIELDS, THEMES
 from activering.vocabulary import REFLECTION_FIELDS
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 class PortfolioError(RuntimeError):
@@ -175,45 +172,21 @@ def build_portfolio(journal: Journal, start: str | None = None, end: str | None 
     return Portfolio(document, len(reflections), len(assessments), len(runs))
 
 
-def _print_pdf(document: str, target: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        try:
-            page = browser.new_page()
-            page.route("**/*", lambda route: route.abort())
-            page.set_content(document, wait_until="load")
-            page.pdf(path=str(target), format="A4", print_background=True, prefer_css_page_size=True)
-        finally:
-            browser.close()
+def _print_pdf(browser, document: str, target: Path) -> None:
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.abort())
+    page.set_content(document, wait_until="load")
+    page.pdf(path=str(target), format="A4", print_background=True, prefer_css_page_size=True)
 
 
 def write_pdf(document: str, target: Path) -> Path:
-    """Print the HTML to PDF with Debian's Chromium (no network: every request is refused).
-
-    Runs in its own thread, so it also works where an asyncio loop is running (a Jupyter kernel,
-    or next to another Playwright session), which Playwright's sync API does not allow.
-    """
-    if not Path(CHROMIUM).exists():
-        raise PortfolioError(
-            "Chromium ontbreekt; installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)."
-        )
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            _print_pdf(document, target)
-        except BaseException as error:  # handed to the caller below
-            failure.append(error)
-
-    worker = threading.Thread(target=run, name="portfolio-pdf")
-    worker.start()
-    worker.join()
-    if failure:
-        raise PortfolioError(f"De PDF kon niet worden gemaakt: {failure[0]}") from failure[0]
+    """Print the HTML to PDF with Debian's Chromium (no network: every request is refused)."""
+    if not chromium.available():
+        raise PortfolioError(chromium.MISSING)
+    try:
+        chromium.run_in_browser(lambda browser: _print_pdf(browser, document, target), name="portfolio-pdf")
+    except Exception as error:  # noqa: BLE001 - any failure of the browser: one Dutch line for the user
+        raise PortfolioError(f"De PDF kon niet worden gemaakt: {error}") from error
     return target
 
 
