@@ -373,6 +373,9 @@ def test_the_student_lab_is_dutch_and_shows_no_docent_tools(lab, lab_page):
     text = "\n".join(markdown.all_inner_texts())
     assert "reflectiesessies" in text, text[:2000]
     assert not ROLES.search(text), f"rollen onbewerkt zichtbaar: {ROLES.findall(text)}"
+    # citations read as in the book (activering.lab_contents), not as a bib key marked "Citation Not Found"
+    assert "[Van der Aa, 2012, §6.5.3]" in text, text[:2000]
+    assert not page.get_by_text("Citation Not Found").count()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "jupyterlab-student.png"))
 
@@ -401,3 +404,38 @@ def test_the_docent_lab_lists_the_assignments_in_the_formgrader(tmp_path, browse
     finally:
         context.close()
         stop_lab(server)
+
+
+def test_opening_and_saving_a_myst_page_in_the_lab_keeps_its_source(lab, lab_page):
+    """A student opens journaal.md, runs nothing and saves: the MyST source stays byte for byte the same.
+
+    Before, a save rewrote the header (jupytext's version numbers, the kernel's name). JupyterLab still marks
+    the page as changed once the kernel reports its language; saving it changes nothing in the file.
+    """
+    page = lab_page
+    folder = lab.root / "modules" / "zelfstudie"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "journaal.md"
+    shutil.copy(REPO_ROOT / "modules" / "zelfstudie" / "journaal.md", target)
+    for config in ("jupytext.toml",):  # the repository's own jupytext settings, as in a clone
+        if (REPO_ROOT / config).exists():
+            shutil.copy(REPO_ROOT / config, lab.root / config)
+    before = target.read_bytes()
+    lab.open(page, "modules/zelfstudie/journaal.md")
+    lab.settle(page, "journaal.md")
+    page.wait_for_timeout(1500)
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="journaal.md")
+    page.locator(".jp-NotebookPanel:visible .jp-Notebook").click()
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "jp-mod-dirty" in (tab.get_attribute("class") or ""):
+        time.sleep(0.2)
+    page.wait_for_timeout(1000)
+    after = target.read_bytes()
+    if after != before:
+        import difflib
+
+        diff = "\n".join(
+            difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
+        )
+        raise AssertionError(f"opslaan herschreef journaal.md:\n{diff[:3000]}")

@@ -59,3 +59,17 @@ def test_a_missing_folder_is_one_dutch_line(tmp_path):
     assert result.exit_code == 1
     assert "deze map bestaat niet" in result.output
     assert "Traceback" not in result.output
+
+
+def test_saving_keeps_no_version_numbers_and_the_kernel_the_lab_uses():
+    import jupytext
+    from jupyter_client.kernelspec import get_kernel_spec
+
+    old = "---\njupytext:\n  text_representation: {extension: .md, format_name: myst}\nkernelspec: {name: python3, display_name: Python 3}\n---\n\n# Kop\n\n```{code-cell} ipython3\nx = 1\n```\nTekst.\n"
+    saved = lab.saved_form(old)
+    assert "jupytext_version" not in saved and "format_version" not in saved
+    assert get_kernel_spec("python3").display_name in saved
+    assert lab.saved_form(saved) == saved  # a second save changes nothing
+    again = jupytext.reads(saved, fmt="md:myst")
+    assert [c.cell_type for c in again.cells] == ["markdown", "code", "markdown"]
+    assert again.cells[1].source == "x = 1"

@@ -29,7 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "cli_nl",
     ),  # 0 shared words and colours, locations, safe writing, workers, the browser, Dutch CLI texts: no package imports
     ("bibliography", "glossary", "data", "journal", "lab"),  # 1 sources, terms, course data, the local journal, Lab
-    ("anonimisering", "preamble", "vormtoetsen"),  # 2 anonymiser (may use data); helpers for pages and notebooks
+    ("anonimisering", "preamble", "vormtoetsen", "lab_contents"),  # 2 anonymiser (may use data); helpers for
+    # pages and notebooks; JupyterLab's contents manager (citations as the book shows them)
     ("casus", "grading"),  # 3 interactive cases; nbgrader tooling
     ("reflectie", "sphinx_ext", "zelftoets", "boekroutes"),  # 4 self-study (uses casus, journal, anonimisering);
     # the book's Sphinx extension, its self-check directive, its notebook/JupyterLab block and PDF

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -26,8 +27,8 @@ def _surname(person) -> str:
     return " ".join(part.strip("{}") for part in parts)
 
 
-def short_cite(key: str, location: str = "") -> str:
-    """'Van der Aa (2012), §6.2' for key 'vanderaa2012'; raises KeyError for an unknown key."""
+def _authors_year(key: str) -> tuple[str, str]:
+    """('Van der Aa', '2012') for key 'vanderaa2012'; raises KeyError for an unknown key."""
     entry = _entries()[key]
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [_surname(person) for person in people]
@@ -35,9 +36,49 @@ def short_cite(key: str, location: str = "") -> str:
         authors = f"{names[0]} e.a."
     else:
         authors = " en ".join(names) or entry.fields.get("title", key)
-    authors = authors[:1].upper() + authors[1:]
-    year = entry.fields.get("year", "z.j.")
+    return authors[:1].upper() + authors[1:], entry.fields.get("year", "z.j.")
+
+
+def short_cite(key: str, location: str = "") -> str:
+    """'Van der Aa (2012), §6.2' for key 'vanderaa2012'; raises KeyError for an unknown key."""
+    authors, year = _authors_year(key)
     return f"{authors} ({year}){', ' + location if location else ''}"
+
+
+#: One cited work inside a {cite:p}/{cite:t} role, in sphinxcontrib-bibtex's syntax: ``{pre}key{post}``.
+_CITED = re.compile(r"^\s*(?:\{(?P<pre>[^{}]*)\})?(?P<key>[^\s{},]+)(?:\{(?P<post>[^{}]*)\})?\s*$")
+
+
+def _split_cited(content: str) -> list[str]:
+    """The works in a role's content, split on commas outside braces ('a{p. 1, 2},b' -> two works)."""
+    parts, depth, current = [], 0, ""
+    for char in content:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def plain_citation(kind: str, content: str) -> str:
+    """A {cite:p} or {cite:t} role as the book shows it, in plain text.
+
+    ``plain_citation("p", "vanderaa2012{§6.4}")`` gives '[Van der Aa, 2012, §6.4]'; ``"t"`` gives
+    'Van der Aa [2012, §6.4]'. Raises KeyError for an unknown key and ValueError for content that is not
+    a list of works.
+    """
+    works = []
+    for part in _split_cited(content):
+        match = _CITED.match(part)
+        if not match:
+            raise ValueError(part)
+        authors, year = _authors_year(match["key"])
+        works.append((match["pre"], authors, ", ".join(filter(None, [year, match["post"]]))))
+    if kind == "t":
+        return "; ".join(f"{pre + ' ' if pre else ''}{authors} [{rest}]" for pre, authors, rest in works)
+    return "[" + "; ".join(f"{pre + ' ' if pre else ''}{authors}, {rest}" for pre, authors, rest in works) + "]"
 
 
 def register_dutch_styles() -> None:

@@ -75,3 +75,46 @@ def start(
     except OSError as error:
         typer.echo(f"{argv[0]}: JupyterLab start niet ({error.strerror}).", err=True)
         raise typer.Exit(1) from None
+
+
+JUPYTEXT_CONFIG = REPO_ROOT / "jupytext.toml"
+
+
+def myst_pages(root: Path = REPO_ROOT) -> list[Path]:
+    """The course's MyST pages that JupyterLab opens as notebooks (a jupytext header), outside build output."""
+    skip = {"_build", ".venv", "node_modules", "gegenereerd", ".git"}
+    return sorted(
+        path
+        for path in root.rglob("*.md")
+        if not skip & set(path.relative_to(root).parts)
+        and path.read_text(encoding="utf-8").startswith("---\njupytext:")
+    )
+
+
+def saved_form(text: str) -> str:
+    """A MyST page as JupyterLab writes it back after opening it, unchanged, with the course's kernel.
+
+    jupytext writes with the settings in ``jupytext.toml``; the kernel's name and language are those of the
+    installed ``python3`` kernel, which JupyterLab puts into the page's metadata when the kernel starts.
+    """
+    import jupytext
+    from jupyter_client.kernelspec import get_kernel_spec
+    from jupytext.config import load_jupytext_configuration_file
+
+    spec = get_kernel_spec("python3")
+    notebook = jupytext.reads(text, fmt="md:myst")
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": spec.display_name, "language": spec.language}
+    fmt = {"extension": ".md", "format_name": "myst"}
+    load_jupytext_configuration_file(str(JUPYTEXT_CONFIG)).set_default_format_options(fmt)
+    return jupytext.writes(notebook, fmt=fmt)
+
+
+if __name__ == "__main__":  # python -m activering.lab: put every MyST page in the form JupyterLab saves
+    from activering.files import write_atomic
+
+    for page in myst_pages():
+        before = page.read_text(encoding="utf-8")
+        after = saved_form(before)
+        if after != before:
+            write_atomic(page, after)
+            print(f"{page.relative_to(REPO_ROOT)}: bijgewerkt")
