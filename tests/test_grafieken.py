@@ -84,6 +84,19 @@ def test_svg_is_one_image_with_only_the_dutch_label():
     assert not ENGLISH.search(" ".join(re.findall(r'aria-[a-z]+="([^"]*)"', svg)))
 
 
+def test_a_legend_sits_above_the_chart_and_does_not_make_it_wider():
+    """On a phone the chart scrolls sideways from its left edge: a legend on the right would start out of view."""
+    base = alt.Chart(FRAME).mark_bar().encode(x="variant:N", y="n:Q").properties(width=300)
+    with_legend = chart_svg(base.encode(color=variant_kleur("variant:N")), ALT_TEXT)
+    without = chart_svg(base.encode(color=variant_kleur("variant:N", legend=None)), ALT_TEXT)
+
+    def size(svg: str, name: str) -> float:
+        return float(re.search(rf'<svg [^>]*?\b{name}="([0-9.]+)"', svg)[1])
+
+    assert size(with_legend, "width") <= size(without, "width") + 1
+    assert size(with_legend, "height") > size(without, "height")  # the legend took room above, not beside
+
+
 @pytest.mark.parametrize("size", [10, 12, 16])
 def test_svg_knows_the_narrowest_width_at_which_its_text_stays_readable(size):
     svg = chart_svg(bars(fontSize=size), ALT_TEXT)
@@ -119,7 +132,11 @@ MEASURE = """() => Array.from(document.querySelectorAll('figure.activering-chart
   const inner = Array.from(svg.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)
     .filter(a => a.name === 'role' || a.name.startsWith('aria-') && a.name !== 'aria-hidden')
     .map(a => a.name + '=' + a.value));
-  return {index, smallest, text, inner, label: svg.getAttribute('aria-label'), role: svg.getAttribute('role')};
+  // a legend must be in view before the reader scrolls the frame sideways: it starts inside the frame
+  const frame = figure.querySelector('.activering-chart-kader').getBoundingClientRect();
+  const legends = Array.from(svg.querySelectorAll('g.role-legend')).map(g => g.getBoundingClientRect())
+    .filter(r => r.width > 0).map(r => ({left: r.left - frame.left, right: r.right - frame.left, frame: frame.width}));
+  return {index, smallest, text, inner, legends, label: svg.getAttribute('aria-label'), role: svg.getAttribute('role')};
 })"""
 
 CAPTION_COLOURS = """() => Array.from(document.querySelectorAll('figure.activering-chart figcaption')).map(caption => {
@@ -172,6 +189,10 @@ def test_charts_are_readable_on_a_phone_and_in_dark_mode(built_book, book_server
                     problems.append(f"{where}: tekst '{chart['text']}' is {chart['smallest']:.1f}px")
                 if chart["role"] != "img" or not chart["label"] or ENGLISH.search(chart["label"]):
                     problems.append(f"{where}: geen afbeelding met een Nederlands label ({chart['label']!r})")
+                for legend in chart["legends"]:
+                    visible = min(legend["right"], legend["frame"]) - max(legend["left"], 0)
+                    if visible < min(legend["right"] - legend["left"], legend["frame"]) * 0.9:
+                        problems.append(f"{where}: de legenda staat buiten beeld ({legend})")
                 if chart["inner"]:
                     problems.append(f"{where}: beschrijvingen in de grafiek: {chart['inner'][:3]}")
             for caption in page.evaluate(CAPTION_COLOURS):

@@ -50,7 +50,9 @@ def _course_theme() -> alt.theme.ThemeConfig:
             "font": "DejaVu Sans, Arial, sans-serif",
             "range": {"category": {"scheme": "tableau10"}},
             "axis": {"labelFontSize": 12, "titleFontSize": 13},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13},
+            # Above the chart, entries under each other: on a phone the chart scrolls sideways in its frame,
+            # and a legend on the right would start out of view (and make the chart wider).
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "top", "direction": "vertical"},
             "header": {"labelFontSize": 12, "titleFontSize": 13},
             "title": {"fontSize": 15, "subtitleFontSize": 13, "anchor": "start"},
             # The <svg> is one image with a Dutch label (chart_svg); Vega's English descriptions of
