@@ -50,13 +50,103 @@ def test_module_has_required_sections_in_order(path):
     missing = [name for name in REQUIRED_SECTIONS if name not in found]
     assert not missing, f"{path}: ontbrekende secties {missing}"
     assert positions == sorted(positions), f"{path}: secties in verkeerde volgorde: {found}"
-    assert found[0] == "Leerdoelen", f"{path}: leerdoelen moeten vooraan staan"
+    first, last = REQUIRED_SECTIONS[0], REQUIRED_SECTIONS[-1]
+    assert found[0] == first, f"{module_id(path)}: de eerste sectie moet '{first}' zijn, niet '{found[0]}'"
+    assert found[-1] == last, f"{module_id(path)}: de laatste sectie moet '{last}' zijn, niet '{found[-1]}'"
 
 
-def section_text(text: str, name: str) -> str:
+def section_text(text: str, name: str, module: str = "") -> str:
     match = re.search(rf"^## {re.escape(name)}\s*$(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL)
-    assert match, name
+    assert match, f"{module or 'module'}: de sectie '## {name}' ontbreekt"
     return match.group(1)
+
+
+#: The summary at the top ("In het kort") and the five-sentence core at the end ("De kern in vijf zinnen").
+SUMMARY, CORE = "In het kort", "De kern in vijf zinnen"
+SUMMARY_WORDS = range(150, 251)
+CORE_SENTENCES = 5
+
+#: Abbreviations that end in a full stop without ending a sentence (compared in lower case).
+ABBREVIATIONS = (
+    "bijv.", "bv.", "o.a.", "e.a.", "d.w.z.", "m.a.w.", "enz.", "etc.", "ca.", "nl.", "zgn.", "vgl.", "i.p.v.",
+    "t.o.v.", "m.b.t.", "a.s.", "z.g.a.n.", "resp.", "p.", "pp.", "nr.", "hfst.", "dr.", "mr.", "drs.", "prof.",
+)  # fmt: skip
+
+
+def rendered_prose(markdown: str) -> str:
+    """The words a reader sees of a piece of MyST, without citations, comments and markup.
+
+    Citations ({cite:p}`…`, {cite:t}`…`) are left out: they are references, not prose. Other roles keep the
+    text they show ({term}`tekst <Term>` shows "tekst"), links keep their text, emphasis marks go.
+    """
+    text = re.sub(r"<!--.*?-->", " ", markdown, flags=re.DOTALL)
+    text = re.sub(r"^%.*$", " ", text, flags=re.MULTILINE)
+    text = re.sub(r"\s*\{cite:[a-z]+\}`[^`]*`", "", text)
+    text = re.sub(r"\{[\w:-]+\}`([^`<]*?)\s*<[^`>]*>`", r"\1", text)
+    text = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`]+", "", text)
+    text = re.sub(r"\(\s*[;,]?\s*\)", "", text)  # brackets that held only citations
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Words counted the simple way: letters or digits, with inner hyphens and apostrophes (zo'n, re-integratie)."""
+    return re.findall(r"\w+(?:['’-]\w+)*", text)
+
+
+def sentences(text: str) -> int:
+    """The number of sentences in a piece of prose: a full stop, ! or ? followed by space and a capital or digit,
+    or the end. Abbreviations (bijv., o.a.) and section numbers (§8.2) do not end a sentence."""
+    prose = f" {rendered_prose(text).strip()} "
+    for abbreviation in ABBREVIATIONS:
+        prose = re.sub(rf"(?<=[\s(]){re.escape(abbreviation)}", abbreviation.replace(".", ""), prose, flags=re.I)
+    return len(re.findall(r"[.!?]+[\"”’')]*(?=\s+[\"“‘(]?[A-ZÀ-Ý0-9]|\s*$)", prose))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_summary_is_150_to_250_words(path):
+    summary = section_text(path.read_text(encoding="utf-8"), SUMMARY, module_id(path))
+    count = len(words(rendered_prose(summary)))
+    assert count in SUMMARY_WORDS, (
+        f"{module_id(path)}: '{SUMMARY}' telt {count} woorden (zonder bronverwijzingen); "
+        f"het moeten er {SUMMARY_WORDS.start} tot {SUMMARY_WORDS.stop - 1} zijn"
+    )
+    assert "<" not in rendered_prose(summary), f"{module_id(path)}: '{SUMMARY}' bevat nog tekst uit het sjabloon"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
+def test_core_is_five_sentences_in_a_numbered_list(path):
+    core = section_text(path.read_text(encoding="utf-8"), CORE, module_id(path))
+    items = re.split(r"^\d+\.\s+", core.strip(), flags=re.MULTILINE)
+    before, items = items[0].strip(), [item.strip() for item in items[1:]]
+    assert not before, f"{module_id(path)}: '{CORE}' bevat tekst vóór de genummerde lijst: {before[:60]!r}"
+    assert len(items) == CORE_SENTENCES, (
+        f"{module_id(path)}: '{CORE}' heeft {len(items)} genummerde punten; het moeten er {CORE_SENTENCES} zijn"
+    )
+    for number, item in enumerate(items, start=1):
+        assert re.search(r"[.!?][\"”’')]*$", item), (
+            f"{module_id(path)}: punt {number} van '{CORE}' eindigt niet als zin"
+        )
+        count = sentences(item)
+        assert count == 1, (
+            f"{module_id(path)}: punt {number} van '{CORE}' bestaat uit {count} zinnen in plaats van één: {item[:80]!r}"
+        )
+
+
+def test_the_counts_handle_citations_abbreviations_and_roles():
+    text = (
+        "Klantmanagers gebruiken beslisruimte, bijv. bij sancties {cite:p}`vanderaa2012{§6.5.2.1}`. "
+        "Zie ook {term}`coping <Coping>` en **o.a.** Van Berkel e.a. (2010)."
+    )
+    assert words(rendered_prose(text)) == [
+        "Klantmanagers", "gebruiken", "beslisruimte", "bijv", "bij", "sancties",
+        "Zie", "ook", "coping", "en", "o", "a", "Van", "Berkel", "e", "a", "2010",
+    ]  # fmt: skip
+    assert sentences(text) == 2
+    assert sentences("Zo'n 80 cliënten per klantmanager (§7.3.1.3, tabel 7.4), d.w.z. minder dan regisseurs.") == 1
+    assert sentences("Eén zin. Twee zinnen! Drie?") == 3
+    assert sentences("Het werk vraagt oordeel {cite:p}`abbott1988`. Dat is Abbotts punt.") == 2
 
 
 @pytest.mark.parametrize("path", MODULES, ids=module_id)

@@ -107,8 +107,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "beslisruimte",
         "Omgang met beslisruimte",
         {
-            Variant.INTERVENTIONIST: (4, "professionele inference, beperkte mate van coping"),
-            Variant.REGISSEUR: (3, "afwisselend professionele inference en coping"),
+            Variant.INTERVENTIONIST: (4, "professionele afweging, beperkte mate van coping"),
+            Variant.REGISSEUR: (3, "afwisselend professionele afweging en coping"),
             Variant.ADMINISTRATEUR: (2, "hoofdzakelijk coping"),
         },
         "Module 2 (beslisruimte)",
