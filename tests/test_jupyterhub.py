@@ -117,8 +117,6 @@ def test_kubernetes_values_match_the_local_set_up(tmp_path):
     pvc = yaml.safe_load((HUB_DIR / "exchange-pvc.yaml").read_text(encoding="utf-8"))
     assert claims["nbgrader-exchange"] == pvc["metadata"]["name"]
     assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
-    for init in single["initContainers"]:
-        assert {m["mountPath"] for m in init["volumeMounts"]} == {exchange_root}
 
     # The same nbgrader config and student settings as the local set-up.
     files = single["extraFiles"]
@@ -130,9 +128,8 @@ def test_kubernetes_values_match_the_local_set_up(tmp_path):
         assert files[key]["mountPath"] == f"/etc/jupyter/{local}"
         assert files[key]["data"] == json.loads((HUB_DIR / local).read_text(encoding="utf-8"))
 
-    # Same groups and the same docent role.
+    # The same docent role (the groups come from the LMS launch: tests/test_jupyterhub_waarden.py).
     hub = hub_config(tmp_path)
-    assert values["hub"]["config"]["JupyterHub"]["load_groups"].keys() == hub.JupyterHub.load_groups.keys()
     local_role = next(r for r in hub.JupyterHub.load_roles if r["name"] == "docent")
     k8s_role = values["hub"]["loadRoles"]["docent"]
     assert k8s_role["scopes"] == local_role["scopes"]
@@ -152,8 +149,11 @@ def _free_port() -> int:
 
 
 class Hub:
-    def __init__(self, base: Path):
+    """A real JupyterHub from grading/jupyterhub/jupyterhub_config.py; `env` adds or (value None) removes settings."""
+
+    def __init__(self, base: Path, env: dict[str, str | None] | None = None):
         self.base = base
+        self.extra_env = dict(env or {})
         self.homes = base / "homes"
         self.exchange = base / "exchange"
         self.state = base / "state"
@@ -238,6 +238,8 @@ class Hub:
             ACTIVERING_HUB_STUDENTEN=",".join(STUDENTS),
             ACTIVERING_HUB_BEHEER_TOKEN=self.admin_token,
         )
+        env.update(self.extra_env)
+        env = {key: value for key, value in env.items() if value is not None}
         command = [
             str(Path(sys.executable).with_name("jupyterhub")),
             "-f",
@@ -245,7 +247,7 @@ class Hub:
             f"--JupyterHub.hub_port={_free_port()}",
             f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{_free_port()}",
         ]
-        self.state.mkdir(parents=True)
+        self.state.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("w") as log:
             # Its own session: at the end the whole group goes, whatever happens to the test.
             self.process = subprocess.Popen(
@@ -285,7 +287,7 @@ class Hub:
         if self.process is None:
             return
         if self.process.poll() is None:
-            for user in self.tokens:
+            for user in {*self.tokens, *self.pids}:
                 try:
                     self.api("DELETE", f"/users/{user}/server", timeout=30)
                 except requests.RequestException:
@@ -394,9 +396,23 @@ def test_a_class_on_jupyterhub(tmp_path):
                 [(a["assignment_id"], a["status"]) for a in listed["value"]] == [(ASSIGNMENT, "released")],
                 f"{student} ziet: {listed}",
             )
-            fetched = hub.json(student, "POST", "/assignments/fetch", json=course)
-            notebook = next(a for a in fetched["value"] if a["status"] == "fetched")["notebooks"][0]["path"]
-            hub.expect(notebook == f"{course_id}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", f"opgehaald naar {notebook}")
+            if student == "student2":
+                # The LMS link of `activering docent vrijgeven`: fetches and opens the notebook in JupyterLab;
+                # a second click only opens it again. An assignment that was never released: 404.
+                notebook = f"{course_id}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+                for _ in range(2):
+                    opened = hub.server(student, "GET", f"/activering/ophalen/{ASSIGNMENT}", allow_redirects=False)
+                    hub.expect(
+                        opened.status_code == 302
+                        and opened.headers["Location"].endswith(f"/user/{student}/lab/tree/{notebook}"),
+                        f"link per opdracht: {opened.status_code} {opened.headers.get('Location')} {opened.text[:300]}",
+                    )
+                missing = hub.server(student, "GET", "/activering/ophalen/bestaat-niet", allow_redirects=False)
+                hub.expect(missing.status_code == 404, f"niet vrijgegeven opdracht: {missing.status_code}")
+            else:
+                fetched = hub.json(student, "POST", "/assignments/fetch", json=course)
+                notebook = next(a for a in fetched["value"] if a["status"] == "fetched")["notebooks"][0]["path"]
+                hub.expect(notebook == f"{course_id}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", f"opgehaald naar {notebook}")
             model = hub.json(student, "GET", f"/api/contents/{notebook}", params={"content": 1})
             saved = hub.server(
                 student,
@@ -461,3 +477,27 @@ def test_a_class_on_jupyterhub(tmp_path):
         hub.stop()
     leftovers = [pid for pid in [hub.process.pid, *hub.pids.values()] if _alive(pid)]
     assert not leftovers, f"processen van de hub leven nog: {leftovers}"
+
+
+def test_link_per_assignment_for_the_lms(tmp_path):
+    """`activering docent vrijgeven` prints the link that opens the assignment on the hub (item: LMS link)."""
+    from typer.testing import CliRunner
+
+    from activering.grading import cli as docent_cli
+    from activering.grading.ophalen import hub_url, lms_link
+
+    course_dir = _docent_course(tmp_path, "oefencursus")
+    root = course_dir.parent
+    assert hub_url(root) == ""
+    result = CliRunner().invoke(docent_cli.app, ["vrijgeven", ASSIGNMENT, "--cursus", str(course_dir)])
+    assert result.exit_code == 0, result.output
+    assert "user-redirect" not in result.output  # no hub configured: no link
+
+    (root / "_config.yml").write_text(
+        "sphinx:\n  config:\n    activering_jupyterhub_url: https://jupyter.hogeschool.example/\n", encoding="utf-8"
+    )
+    link = "https://jupyter.hogeschool.example/hub/user-redirect/activering/ophalen/oefening"
+    assert lms_link(hub_url(root), ASSIGNMENT) == link
+    result = CliRunner().invoke(docent_cli.app, ["vrijgeven", ASSIGNMENT, "--cursus", str(course_dir)])
+    assert result.exit_code == 0, result.output
+    assert link in result.output.replace("\n", "")

@@ -73,3 +73,23 @@ def test_saving_keeps_no_version_numbers_and_the_kernel_the_lab_uses():
     again = jupytext.reads(saved, fmt="md:myst")
     assert [c.cell_type for c in again.cells] == ["markdown", "code", "markdown"]
     assert again.cells[1].source == "x = 1"
+
+
+def test_every_myst_page_is_already_in_the_form_the_lab_saves():
+    """Opening a page in JupyterLab and saving it changes nothing (tests/test_jupyterlab.py does it for real).
+
+    The oracle is jupytext itself with the repository's jupytext.toml and the installed kernel.
+    """
+    pages = lab.myst_pages()
+    names = {p.relative_to(REPO_ROOT).as_posix() for p in pages}
+    assert {"modules/zelfstudie/journaal.md", "modules/04-sancties/index.md"} <= names, names
+    changed = [
+        p.relative_to(REPO_ROOT).as_posix()
+        for p in pages
+        if lab.saved_form(p.read_text("utf-8")) != p.read_text("utf-8")
+    ]
+    assert not changed, (
+        "JupyterLab zou deze pagina's bij opslaan herschrijven: "
+        + ", ".join(changed)
+        + " (los op met: uv run --frozen python -m activering.lab)"
+    )

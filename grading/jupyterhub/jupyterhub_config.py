@@ -24,16 +24,26 @@
 #                                 single sign-on: SURFconext via OpenID Connect
 #                                 (pip install oauthenticator; "generic-oauth", with the
 #                                 c.GenericOAuthenticator.* settings in ACTIVERING_HUB_EXTRA_CONFIG), or the
-#                                 LMS via LTI 1.3 (pip install jupyterhub-ltiauthenticator;
-#                                 "ltiauthenticator.lti13.auth.LTI13Authenticator").
+#                                 LMS via LTI 1.3 ("lti13": jupyterhub-ltiauthenticator, in the course's
+#                                 environment; needs the ACTIVERING_LTI_* settings below).
 #   ACTIVERING_HUB_SPAWNER        local (default: one system account per user), simple (every home under
 #                                 ACTIVERING_HUB_HOMES/<user>, default /tmp/activering-hub/homes; all servers
 #                                 under the hub's own account: tests and demos only, no isolation between
 #                                 users), or an import path.
+#   ACTIVERING_HUB_PYTHON         optional: the Python the servers run with (default: the hub's own environment)
+#   ACTIVERING_HUB_SYSTEEMACCOUNTS  "aanmaken": create a missing system account at the first start (local spawner)
 #   ACTIVERING_HUB_ADMINS         comma-separated hub admins (default none: docenten have the docent role)
 #   ACTIVERING_HUB_BEHEER_TOKEN   optional API token of a "beheer" service with admin rights (scripts, the test)
 #   ACTIVERING_HUB_EXTRA_CONFIG   optional Python config file of your own, loaded last: client ids and
 #                                 secrets of the authenticator, TLS certificates. Keep it out of git.
+#
+#   ACTIVERING_LTI_ISSUER         with lti13: the LMS's issuer (platform id)
+#   ACTIVERING_LTI_CLIENT_ID      with lti13: the client id(s) the LMS gave this tool (comma-separated)
+#   ACTIVERING_LTI_LOGIN_URL      with lti13: the LMS's authorization (OIDC authentication request) endpoint
+#   ACTIVERING_LTI_JWKS_URL       with lti13: the LMS's public keys (JWKS)
+#   ACTIVERING_LTI_GEBRUIKERSNAAM with lti13: the id_token claim that becomes the hub name (default email;
+#                                 custom_<name> for a custom parameter of the LMS)
+#   ACTIVERING_LTI_CONTEXT        with lti13, optional: only launches from this LMS course (context id)
 #
 # The course id comes from grading/config.yml (cursus), or ACTIVERING_CURSUS.
 import os
@@ -61,6 +71,12 @@ def _course_id() -> str:
 COURSE_ID = _course_id()
 STATE = Path(os.environ.get("ACTIVERING_HUB_STATE", "/srv/jupyterhub"))
 EXCHANGE = os.environ.get("NBGRADER_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
+LTI_SETTINGS = (
+    "ACTIVERING_LTI_ISSUER",
+    "ACTIVERING_LTI_CLIENT_ID",
+    "ACTIVERING_LTI_LOGIN_URL",
+    "ACTIVERING_LTI_JWKS_URL",
+)
 DOCENTEN = _env_list("ACTIVERING_HUB_DOCENTEN", "docent")
 STUDENTEN = _env_list("ACTIVERING_HUB_STUDENTEN")
 # nbgrader's naming: formgrade-<course> are the graders, nbgrader-<course> the enrolled students
@@ -81,19 +97,44 @@ if _proxy.exists():
     c.ConfigurableHTTPProxy.command = [str(_proxy)]
 
 # --- who may log in --------------------------------------------------------------------------
+LTI13 = "ltiauthenticator.lti13.auth.LTI13Authenticator"
 _authenticator = os.environ.get("ACTIVERING_HUB_AUTHENTICATOR", "pam")
+if _authenticator == "lti13":
+    _authenticator = LTI13
 c.JupyterHub.authenticator_class = _authenticator
 if _authenticator == "shared-password":
     _password = os.environ.get("ACTIVERING_HUB_WACHTWOORD", "")
     if len(_password) < 8:
         sys.exit("ACTIVERING_HUB_AUTHENTICATOR=shared-password needs ACTIVERING_HUB_WACHTWOORD (8 characters or more)")
     c.SharedPasswordAuthenticator.user_password = _password
-c.Authenticator.allowed_users = set(DOCENTEN) | set(STUDENTEN)
+if _authenticator == LTI13:
+    # Launch from the LMS (LTI 1.3): the settings the LMS shows when the tool is registered.
+    # See README.md in this folder for Brightspace, Canvas and Moodle.
+    _missing = [name for name in LTI_SETTINGS if not os.environ.get(name)]
+    if _missing:
+        sys.exit(
+            f"ACTIVERING_HUB_AUTHENTICATOR=lti13: stel ook {', '.join(_missing)} in (zie grading/jupyterhub/README.md)"
+        )
+    c.LTI13Authenticator.issuer = os.environ["ACTIVERING_LTI_ISSUER"]
+    c.LTI13Authenticator.client_id = set(_env_list("ACTIVERING_LTI_CLIENT_ID"))
+    c.LTI13Authenticator.authorize_url = os.environ["ACTIVERING_LTI_LOGIN_URL"]
+    c.LTI13Authenticator.jwks_endpoint = os.environ["ACTIVERING_LTI_JWKS_URL"]
+    c.LTI13Authenticator.username_key = os.environ.get("ACTIVERING_LTI_GEBRUIKERSNAAM", "email")
+    c.LTI13Authenticator.tool_name = "Vakmanschap in activeringswerk"
+    # The roles claim → docent or student group, the same file as hub.extraConfig on Kubernetes.
+    os.environ["ACTIVERING_CURSUS"] = COURSE_ID
+    load_subconfig(str(HERE / "lti_rollen.py"))  # noqa: F821 (provided by traitlets)
+    if not c.JupyterHub.bind_url.startswith("http://127.0.0.1"):
+        # The LMS posts the launch from its own site: the hub's state cookies must travel cross-site.
+        c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "None", "secure": True}}
+else:
+    c.Authenticator.allowed_users = set(DOCENTEN) | set(STUDENTEN)
 # Nobody is a hub admin by default; docenten get the rights they need through the role below.
 c.Authenticator.admin_users = set(_env_list("ACTIVERING_HUB_ADMINS"))
 
 # --- groups and roles ------------------------------------------------------------------------
-c.JupyterHub.load_groups = {DOCENT_GROUP: {"users": DOCENTEN}, STUDENT_GROUP: {"users": STUDENTEN}}
+if _authenticator != LTI13:  # with LTI the launch from the LMS sets the groups (lti_rollen.py)
+    c.JupyterHub.load_groups = {DOCENT_GROUP: {"users": DOCENTEN}, STUDENT_GROUP: {"users": STUDENTEN}}
 c.JupyterHub.load_roles = [
     {
         "name": "docent",
@@ -129,8 +170,34 @@ c.JupyterHub.spawner_class = {
     "simple": "jupyterhub.spawner.SimpleLocalProcessSpawner",
 }.get(_spawner, _spawner)
 if _spawner in ("local", "simple"):
-    # The servers run from the same environment as the hub (the course's uv environment).
-    c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+    # The servers run from the same environment as the hub (the course's uv environment), or with
+    # ACTIVERING_HUB_PYTHON: an interpreter every user may run that sees the same packages.
+    if os.environ.get("ACTIVERING_HUB_PYTHON"):
+        c.Spawner.cmd = [os.environ["ACTIVERING_HUB_PYTHON"], "-m", "jupyterhub.singleuser"]
+    else:
+        c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+if _spawner == "local":
+    # One system account per user: the kernel protects each student's work (README.md, "Studenten van
+    # elkaar gescheiden"). The home is closed to others before every start; with
+    # ACTIVERING_HUB_SYSTEEMACCOUNTS=aanmaken a missing account is created (names from the LMS).
+    def _private_home(spawner) -> None:
+        import pwd
+        import subprocess
+
+        name = spawner.user.name
+        try:
+            home = pwd.getpwnam(name).pw_dir
+        except KeyError:
+            if os.environ.get("ACTIVERING_HUB_SYSTEEMACCOUNTS") != "aanmaken":
+                raise RuntimeError(
+                    f"Geen systeemaccount '{name}': maak het aan (useradd) of zet ACTIVERING_HUB_SYSTEEMACCOUNTS=aanmaken"
+                ) from None
+            subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/bin/bash", name], check=True)
+            home = pwd.getpwnam(name).pw_dir
+        if os.getuid() == 0 and os.path.isdir(home):
+            os.chmod(home, 0o700)
+
+    c.Spawner.pre_spawn_hook = _private_home
 if _spawner == "simple":
     c.SimpleLocalProcessSpawner.home_dir_template = (
         os.environ.get("ACTIVERING_HUB_HOMES", "/tmp/activering-hub/homes") + "/{username}"
@@ -159,6 +226,7 @@ def _config_path(spawner) -> str:
 
 
 c.Spawner.environment = {
+    "ACTIVERING_EIGEN_UID": "1" if _spawner == "local" else "0",
     "ACTIVERING_ROL": _role,
     "NBGRADER_EXCHANGE_ROOT": EXCHANGE,
     "JUPYTER_CONFIG_PATH": _config_path,
@@ -169,11 +237,12 @@ c.Spawner.http_timeout = 120
 # Stop everything when the hub stops (the default, made explicit): no servers left behind.
 c.JupyterHub.cleanup_servers = True
 
-# The exchange must exist and be writable for everyone (nbgrader: "chmod ugo+rw"); students drop
-# their submissions in inbound/, which nbgrader itself creates write-only with the sticky bit.
+# The exchange must exist and be writable for everyone (nbgrader: "chmod ugo+rw"), with the sticky bit
+# (as /tmp) so nobody removes a folder that isn't theirs. Students drop their submissions in inbound/,
+# which nbgrader creates write-only; activering.grading.hub_exchange adds the sticky bit there too.
 try:
     Path(EXCHANGE).mkdir(parents=True, exist_ok=True)
-    os.chmod(EXCHANGE, 0o777)
+    os.chmod(EXCHANGE, 0o1777)
 except PermissionError:
     pass  # created by the server's administrator instead
 

@@ -30,9 +30,17 @@ c.CourseDirectory.course_id = COURSE_ID
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE_ROOT") or EXCHANGE_ROOT
 # Fetched assignments land in ~/vakmanschap-activering/<opdracht>: one tidy folder per course.
 c.Exchange.path_includes_course = True
-# nbgrader checks that a submission in the exchange is owned by the OS user of the same name.
-# On a hub every server runs under one OS account (jovyan on Kubernetes), so that check only warns.
-c.ExchangeCollect.check_owner = False
+# Each student's submission is closed to classmates (activering.grading.hub_exchange): readable only by
+# the student and the docent's group, inbound/ with the sticky bit, collect skips a submission filed
+# under another student's name, and feedback is readable by its own student only. See README.md in this folder, "Studenten van elkaar gescheiden".
+c.ExchangeFactory.release_assignment = "activering.grading.hub_exchange.PrivateReleaseAssignment"
+c.ExchangeFactory.submit = "activering.grading.hub_exchange.PrivateSubmit"
+c.ExchangeFactory.collect = "activering.grading.hub_exchange.PrivateCollect"
+c.ExchangeFactory.release_feedback = "activering.grading.hub_exchange.PrivateReleaseFeedback"
+# Who filed a submission is only known when every user has their own OS account (jupyterhub_config.py
+# sets ACTIVERING_EIGEN_UID=1 for its LocalProcessSpawner); with one account for all (jovyan on
+# Kubernetes, the demo spawner) the check is off.
+c.ExchangeCollect.check_owner = os.environ.get("ACTIVERING_EIGEN_UID") == "1"
 
 role = os.environ.get("ACTIVERING_ROL", "student")
 user = os.environ.get("JUPYTERHUB_USER")

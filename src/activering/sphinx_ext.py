@@ -16,14 +16,17 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from activering.bibliography import register_dutch_styles
+from activering.casus.begrippen import module_anchor
 from activering.casus.load import CasusError, load_all_casussen
 from activering.casus.page import GENERATED_DIR, generate_pages, module_casus_markdown
 from activering.data.databron import data_dir
 
 STATIC = Path(__file__).parent / "static"
+logger = logging.getLogger(__name__)
 
 # Pages generated from data files: they are re-read and re-executed when those files change.
 DATA_DEPENDENCIES = {
@@ -66,8 +69,34 @@ class CasussenDirective(SphinxDirective):
         text = module_casus_markdown(module, self.env.app.activering_casussen)
         self.env.activering_casus_lists.setdefault(self.env.docname, []).append((module, text))
         container = nodes.container(classes=["casus-lijst"])
+        if self.env.docname == f"modules/{module}/index":
+            container["casus_anchor"] = module_anchor(module)  # given to the enclosing section (doctree-read)
         self.state.nested_parse(StringList(text.splitlines(), source=self.env.docname), self.content_offset, container)
         return [container]
+
+
+def _anchor_casus_sections(app: Sphinx, doctree: nodes.document) -> None:
+    """The section a module's casus list sits in gets the id the casus pages link to (casus.begrippen)."""
+    for container in doctree.findall(nodes.container):
+        anchor = container.get("casus_anchor")
+        section = container.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        if anchor and section is not None and anchor not in doctree.ids:
+            section["ids"].append(anchor)
+            doctree.ids[anchor] = section
+
+
+def _check_module_anchors(app: Sphinx, env) -> None:
+    """Every casus page links to the casus list on its module page: that list must be there."""
+    lists = getattr(env, "activering_casus_lists", {})
+    for casus in getattr(app, "activering_casussen", []):
+        page = f"modules/{casus.module}/index"
+        if page in env.found_docs and not any(module == casus.module for module, _ in lists.get(page, [])):
+            logger.warning(
+                f"casus '{casus.slug}' linkt naar de casuslijst van {page}, maar daar staat geen {{casussen}}-lijst",
+                location=page,
+            )
 
 
 def _init_casus_lists(app: Sphinx) -> None:
@@ -166,6 +195,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _init_casus_lists)
     app.connect("env-purge-doc", _purge_casus_lists)
     app.connect("env-merge-info", _merge_casus_lists)
+    app.connect("doctree-read", _anchor_casus_sections)
+    app.connect("env-check-consistency", _check_module_anchors)
     app.add_directive("casussen", CasussenDirective)
     app.connect("source-read", _note_data_dependencies)
     app.connect("html-page-context", _drop_thebe)
@@ -176,4 +207,6 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("toegankelijkheid.js", defer="defer")
     app.setup_extension("activering.zelftoets")  # self-check questions: the {vraag} directive
     app.setup_extension("activering.boekroutes")  # per module: notebook download, "Open in JupyterLab"
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: raised when what this extension puts in the doctrees changes (2: the casus-list section anchor),
+    # so that an existing build re-reads every page once.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from activering.bibliography import short_cite
+from activering.casus.begrippen import BOOK_ROOT, GLOSSARY_PAGE, casus_terms, module_address
+from activering.casus.keuzes import export_info
 from activering.casus.model import Casus, Decision, Kind, Option
 from activering.vocabulary import Variant
 
@@ -32,8 +34,6 @@ NO_VARIANT = "geen variant in het bijzonder"
 KEY_SEPARATOR = "+"  # option ids never contain it (see Option.id)
 
 
-MODULE_URL = "../../modules/{module}/index.html"  # from a casus page in casussen/gegenereerd/
-GLOSSARY_URL = "../../book/begrippenlijst.html"
 GLOSSARY_TITLE = "Begrippenlijst"
 
 
@@ -195,8 +195,11 @@ def step_table(casus: Casus) -> dict:
         "beslissingen": {decision.id: _decision_table(casus, decision) for decision in casus.beslissingen},
         "nabespreking": [paragraph.strip() for paragraph in casus.nabespreking.split("\n\n") if paragraph.strip()],
         "module": casus.module,
-        "module_url": MODULE_URL.format(module=casus.module),
-        "begrippen_url": GLOSSARY_URL,
+        # from the casus page: the section of the module page that lists this casus, the glossary, its terms
+        "module_url": BOOK_ROOT + module_address(casus.module),
+        "begrippen_url": BOOK_ROOT + GLOSSARY_PAGE,
+        "begrippen": [{"term": link.term, "url": BOOK_ROOT + link.address} for link in casus_terms(casus)],
+        "export": export_info(casus),
     }
 
 

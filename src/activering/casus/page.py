@@ -11,7 +11,9 @@ import string
 from pathlib import Path
 
 from activering.casus.engine import hint, step_table, typical_text
+from activering.casus.load import CASUS_DIR
 from activering.casus.model import THEME_TITLES, Casus, Decision, Kind, Theme
+from activering.casus.overzicht import INDEX_NOTEBOOK, index_notebook_json
 from activering.files import write_atomic
 
 # The casus pages are generated at every build into this folder of the book (git ignores it). Nothing
@@ -167,10 +169,15 @@ def generate_pages(casussen: list[Casus], pages_dir: Path) -> list[Path]:
 
 
 def write_notebooks(casussen: list[Casus], notebooks_dir: Path) -> list[Path]:
-    """Write a JupyterLab notebook per casus into ``notebooks_dir``; remove other notebooks there."""
+    """Write a JupyterLab notebook per casus into ``notebooks_dir``, and the index notebook that lists them
+    with what the journal says was played; remove other notebooks there."""
     written = [notebooks_dir / f"{casus.slug}.ipynb" for casus in casussen]
     for casus, notebook in zip(casussen, written):
         write_if_changed(notebook, json.dumps(notebook_json(casus), indent=1, ensure_ascii=False) + "\n")
+    index = notebooks_dir / INDEX_NOTEBOOK
+    casus_dir = None if notebooks_dir.parent.resolve() == CASUS_DIR.resolve() else notebooks_dir.parent
+    write_if_changed(index, json.dumps(index_notebook_json(casus_dir), indent=1, ensure_ascii=False) + "\n")
+    written.append(index)
     for stale in notebooks_dir.glob("*.ipynb"):
         if stale not in written:
             stale.unlink()

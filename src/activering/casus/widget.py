@@ -8,6 +8,7 @@ import ipywidgets as w
 from markdown_it import MarkdownIt
 
 from activering.bibliography import short_cite
+from activering.casus.begrippen import GLOSSARY_PAGE, GLOSSARY_SOURCE, MODULE_SOURCE, casus_terms, module_address
 from activering.casus.engine import (
     CHOOSE_FIRST,
     choices,
@@ -97,11 +98,18 @@ def recap_html(casus: Casus, path: list[str], chosen: dict[str, list[str]], moti
 
 
 def further_reading_html(casus: Casus) -> str:
-    """Where to read on: the module of the casus and the glossary (paths in the repository, opened in Lab)."""
+    """Where to read on, the same list as the book page: the module section with this casus and the glossary
+    terms of the casus. JupyterLab cannot open a book anchor, so each shows its address in the book."""
+    terms = "".join(
+        f"<li>{html.escape(link.term)}: <code>{html.escape(link.address)}</code></li>" for link in casus_terms(casus)
+    )
+    terms_part = f"<p>Begrippen uit deze casus (adres in het boek):</p><ul class='casus-begrippen'>{terms}</ul>"
     return (
         "<h4>Verder lezen</h4><ul>"
-        f"<li>De module bij deze casus: <code>modules/{html.escape(casus.module)}/index.md</code></li>"
-        "<li>De begrippenlijst: <code>book/begrippenlijst.md</code></li></ul>"
+        f"<li>De module bij deze casus: <code>{html.escape(MODULE_SOURCE.format(module=casus.module))}</code> "
+        f"(in het boek: <code>{html.escape(module_address(casus.module))}</code>)</li>"
+        f"<li>De begrippenlijst: <code>{GLOSSARY_SOURCE}</code> (in het boek: <code>{GLOSSARY_PAGE}</code>)</li>"
+        "</ul>" + (terms_part if terms else "")
     )
 
 

@@ -272,6 +272,14 @@ def vrijgeven(
     console.print(f"Studentversie: {result.release_dir}")
     console.print(f"Zip om te uploaden in de leeromgeving: [bold]{result.zip_path}[/bold]")
     console.print("Gecontroleerd: geen oplossingen, geen verborgen tests, geen uitvoer.")
+    from activering.grading.ophalen import hub_url, lms_link
+
+    if hub := hub_url(course.course_dir.parent):
+        console.print(
+            "Met de JupyterHub van de klas (na vrijgeven in de formgrader): link voor de leeromgeving, "
+            f"opent de opdracht in JupyterLab: [bold]{lms_link(hub, opdracht)}[/bold]",
+            soft_wrap=True,
+        )
 
 
 @app.command(cls=_DutchCommand)
@@ -545,20 +553,39 @@ def feedback(
 def cijfers(
     opdracht: list[str] | None = typer.Option(None, "--opdracht", help="Alleen deze opdracht(en); standaard alle."),
     uitvoer: Path | None = typer.Option(None, help="Map voor de cijferbestanden (standaard exercises/cijfers/)."),
+    formaat: str | None = typer.Option(
+        None,
+        "--formaat",
+        help="Maak ook het importbestand voor het LMS: brightspace, canvas of moodle (punten per opdracht, "
+        "met de LMS-gegevens uit de klaslijst).",
+    ),
+    lms_item: str | None = typer.Option(
+        None,
+        "--lms-item",
+        help="Naam van het cijferonderdeel in het LMS (bij één opdracht); standaard de titel uit "
+        "grading/config.yml, anders de naam van de opdracht.",
+    ),
     cursus: Path | None = CursusMap,
     instellingen: Path | None = NakijkMap,
 ) -> None:
     """Stap 7. Maak de cijferlijst (CSV voor Excel en standaard-CSV) met cijfer 1–10 en een histogram.
 
     Iedere student van de klaslijst staat erin; wie niets inleverde met 'niet ingeleverd'.
+
+    Met --formaat ook het importbestand voor Brightspace, Canvas of Moodle.
     """
+    from activering.grading.grades import MANUAL_PENDING
     from activering.grading.grades import cijfers as run
+    from activering.grading.lms_export import FORMATS, lms_files
     from activering.grading.nbapi import gradebook
     from activering.grading.rubrics import read_assessments
 
+    if lms_item is not None and formaat is None:
+        raise DocentError("--lms-item hoort bij --formaat: kies ook brightspace, canvas of moodle.")
     course = _course(cursus, instellingen)
+    extra = lms_files(course, formaat, lms_item) if formaat is not None else None
     with _Bar("Cijfers") as bar:
-        result = run(course, opdracht or None, uitvoer, on_progress=bar)
+        result = run(course, opdracht or None, uitvoer, on_progress=bar, extra_files=extra)
     with gradebook(course) as gb:
         for name in opdracht or [a.name for a in gb.assignments]:
             graded = {s.student.id for s in gb.find_assignment(name).submissions}
@@ -573,3 +600,49 @@ def cijfers(
         .sum()
     )
     console.print(f"{len(result.table)} studenten, van wie {absent} iets niet ingeleverd hebben.")
+    if formaat is not None:
+        spec = FORMATS[formaat.strip().lower()]
+        console.print(f"Voor {spec.label} (importbestand): [bold]{result.csv.parent / spec.filename}[/bold]")
+        pending = result.table.filter(like="opmerkingen").apply(
+            lambda col: col.str.contains(MANUAL_PENDING, regex=False)
+        )
+        if pending.any(axis=None):
+            n = int(pending.any(axis=1).sum())
+            console.print(
+                f"[yellow]Let op: bij {n} {'student' if n == 1 else 'studenten'} is het handmatig nakijken "
+                f"nog niet af; die punten in het importbestand zijn voorlopig.[/yellow]"
+            )
+
+
+@app.command(cls=_DutchCommand)
+@guarded
+def overzicht(
+    opdracht: str | None = typer.Argument(
+        None, help="Naam van de opdracht; zonder naam: de hele cursus (student × opdracht)."
+    ),
+    uitvoer: Path | None = typer.Option(None, help="Map voor de overzichtsbestanden (standaard exercises/overzicht/)."),
+    cursus: Path | None = CursusMap,
+    instellingen: Path | None = NakijkMap,
+) -> None:
+    """Stap 8. Een overzicht van de klas (HTML-pagina en CSV): cijferverdeling, itemanalyse, rubric en wie aandacht nodig heeft.
+
+    Zonder opdracht: alle opdrachten per student (punten, niet ingeleverd, te laat) als tabel en heatmap. Leest het cijferboek alleen.
+    """
+    from activering.grading.overzicht import overzicht as run
+
+    course = _course(cursus, instellingen)
+    with _Bar(f"Overzicht {opdracht or 'alle opdrachten'}") as bar:
+        result = run(course, opdracht, uitvoer, on_progress=bar)
+    for note in result.notes:
+        console.print(f"Let op: {note}", style="yellow", markup=False)
+    console.print(f"Pagina (opent zonder internet): [bold]{result.html}[/bold]")
+    for path in result.csv:
+        console.print(f"Voor Excel (puntkomma, decimale komma): {path}")
+    if opdracht:
+        flagged = ", ".join(result.flagged) or "geen"
+        console.print(
+            f"{result.students} studenten; vragen om nog eens naar te kijken: {flagged}; "
+            f"{result.attention} student(en) die aandacht nodig hebben."
+        )
+    else:
+        console.print(f"{result.students} studenten.")

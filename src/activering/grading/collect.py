@@ -26,7 +26,9 @@ A class list (CSV with ``studentnummer``/``id``, ``naam`` and optionally ``lms_i
 ``;`` ``,`` or tab separated, UTF-8 with or without BOM or Windows-1252) maps LMS names and ids
 to student numbers and is kept in ``nakijkverslag/klaslijst.csv`` so that the grade list can
 show who handed in nothing; without it the student id is a slug of the name (with the LMS id
-added when two students share a name).
+added when two students share a name). The identifiers an LMS needs to import grades
+(``LMS_ID_COLUMNS``: ``orgdefinedid``, ``gebruikersnaam``, ``canvas_id``, ``sis_user_id``,
+``sis_login_id``, ``idnumber``, ``email``) are kept with it for ``cijfers --formaat``.
 
 Nothing collected earlier is lost: a student whose submission changed gets the new one and the
 previous one is moved to ``nakijkverslag/eerdere-inzendingen/<student>/<opdracht>/<tijd>/``; a
@@ -109,6 +111,7 @@ class Roster:
     keys: dict[str, str] = field(default_factory=dict)  # lms id, e-mail, slug of the name -> student number
     extra: dict[str, dict[str, str]] = field(default_factory=dict)  # student number -> lms_id/email
     shared: set[str] = field(default_factory=set)  # name keys of more than one student
+    lms_ids: dict[str, dict[str, str]] = field(default_factory=dict)  # student number -> LMS_ID_COLUMNS key -> value
 
     def shares_name(self, name: str) -> bool:
         return slug(name) in self.shared or name.replace(" ", "").lower() in self.shared
@@ -149,6 +152,17 @@ KEY_COLUMNS = (
     "username",
     "login",
 )
+# Identifiers an LMS needs to import grades (lms_export.py), by the key they are kept under; an
+# OrgDefinedId as the student number column counts as the OrgDefinedId too.
+LMS_ID_COLUMNS = {
+    "orgdefinedid": ("orgdefinedid", "org defined id", "org_defined_id"),
+    "gebruikersnaam": ("gebruikersnaam", "username", "user name"),
+    "canvas_id": ("canvas_id", "canvas id"),
+    "sis_user_id": ("sis_user_id", "sis user id"),
+    "sis_login_id": ("sis_login_id", "sis login id"),
+    "idnumber": ("idnumber", "id number", "id-nummer", "idnummer"),
+    "email": ("email", "e-mail", "e-mailadres", "emailadres", "email address"),
+}
 
 
 def _decode(raw: bytes) -> str:
@@ -200,6 +214,9 @@ def read_roster(path: Path | str | None) -> Roster:
         column("achternaam", "last name"),
     )
     key_cols = [columns.index(c) for c in KEY_COLUMNS if c in columns]
+    lms_cols = {key: column(*names) for key, names in LMS_ID_COLUMNS.items() if column(*names) is not None}
+    if columns[id_col] in LMS_ID_COLUMNS["orgdefinedid"]:
+        lms_cols["orgdefinedid"] = id_col
     explicit_owner: set[str] = set()
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -209,6 +226,8 @@ def read_roster(path: Path | str | None) -> Roster:
             return row[i].strip() if i is not None and i < len(row) else ""
 
         sid = cell(id_col)
+        if columns[id_col] in LMS_ID_COLUMNS["orgdefinedid"]:
+            sid = sid.removeprefix("#")  # as Brightspace exports it
         if not sid:
             raise CollectError(f"Klaslijst '{path}', regel {number}: geen studentnummer.")
         if not STUDENT_ID.match(sid):
@@ -222,6 +241,10 @@ def read_roster(path: Path | str | None) -> Roster:
         naam = unicodedata.normalize("NFC", naam)
         roster.students[sid] = naam
         roster.extra[sid] = {}
+        values = {key: cell(i) for key, i in lms_cols.items()}
+        for key in ("orgdefinedid", "gebruikersnaam"):  # Brightspace exports these as "#<value>"
+            values[key] = values.get(key, "").removeprefix("#")
+        roster.lms_ids[sid] = {key: value for key, value in values.items() if value}
         explicit = [sid.lower()]
         derived = []
         for i in key_cols:
@@ -262,12 +285,14 @@ def save_roster(course: Course, roster: Roster) -> Path:
     """Keep the class list with the course; a different earlier list is kept beside it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(["studentnummer", "naam", "lms_id", "email"])
+    lms_keys = [k for k in LMS_ID_COLUMNS if k != "email" and any(k in ids for ids in roster.lms_ids.values())]
+    writer.writerow(["studentnummer", "naam", "lms_id", "email", *lms_keys])
     for sid, naam in roster.students.items():
         extra = roster.extra.get(sid, {})
         email = next((v for k, v in extra.items() if "mail" in k), "")
         lms = next((v for k, v in extra.items() if "mail" not in k), "")
-        writer.writerow([sid, naam, lms, email])
+        ids = roster.lms_ids.get(sid, {})
+        writer.writerow([sid, naam, lms, email, *(ids.get(k, "") for k in lms_keys)])
     path = roster_path(course)
     content = buffer.getvalue()
     if path.exists():

@@ -190,10 +190,13 @@ class CijfersExporter(ExportPlugin):
         config=True
     )
 
-    def __init__(self, course: Course | None = None, on_progress=None, **kwargs):
+    def __init__(self, course: Course | None = None, on_progress=None, extra_files=None, **kwargs):
         super().__init__(**kwargs)
         self._course = course
         self.on_progress = on_progress
+        # (table, output folder) -> more files to write with the grade files (an LMS import file);
+        # it may refuse with a DocentError before anything is written
+        self.extra_files = extra_files
         self.result: GradesResult | None = None
 
     def course(self) -> Course:
@@ -229,6 +232,7 @@ class CijfersExporter(ExportPlugin):
             raise DocentError("Er zijn nog geen studenten: verzamel en kijk eerst inzendingen na.")
         csv_path, excel_path = out / "cijfers.csv", out / "cijfers-excel.csv"
         svg_path, html_path = out / "cijfers.svg", out / "cijfers.html"
+        extra = self.extra_files(table, out) if self.extra_files else {}
         text = chart_alt_text(table)
         svg = chart_svg(grades_chart(table), text)
         _write_keeping_edits(
@@ -241,6 +245,7 @@ class CijfersExporter(ExportPlugin):
                     "<!doctype html><html lang='nl'><meta charset='utf-8'><title>Cijferverdeling</title>"
                     f"<figure>{svg}<figcaption>{html.escape(text)}</figcaption></figure></html>"
                 ),
+                **extra,
             },
         )
         return GradesResult(table, csv_path, excel_path, svg_path, html_path)
@@ -251,16 +256,19 @@ def cijfers(
     assignments: list[str] | None = None,
     output_dir: Path | str | None = None,
     on_progress: Callable[[str | None, int, int], None] | None = None,
+    extra_files: Callable[[pd.DataFrame, Path], dict[Path, str]] | None = None,
 ) -> GradesResult:
     """The grade files of :class:`CijfersExporter` for ``course``; bad input raises DocentError
-    before anything is written."""
+    before anything is written. ``extra_files``: see :class:`CijfersExporter` (``--formaat``)."""
     from activering.grading.config import check_course
 
     course = course or Course.default()
     check_course(course)
     if not course.db_path.exists():
         raise DocentError(f"Er is nog geen cijferboek ({course.db_path}): geef eerst een opdracht vrij en kijk hem na.")
-    exporter = CijfersExporter(course, on_progress, to=str(output_dir or ""), assignment=list(assignments or []))
+    exporter = CijfersExporter(
+        course, on_progress, extra_files, to=str(output_dir or ""), assignment=list(assignments or [])
+    )
     with gradebook(course) as gb:
         return exporter.write(gb)
 

@@ -262,3 +262,42 @@ def intervisie(
         raise typer.Exit(1) from error
     write_atomic(uit, document)
     console.print(f"Geschreven: {uit}", highlight=False)
+
+
+@app.command("export")
+def export(
+    casussen: bool = typer.Option(False, "--casussen", help="Exporteer je keuzes in de casussen (voor je docent)."),
+    motiveringen: bool = typer.Option(
+        False, "--met-motiveringen", help="Zet ook je motiveringen in de bestanden (standaard niet)."
+    ),
+    uit: Path = typer.Option(Path("."), "--uit", help="Map waarin de bestanden komen (keuzes-<casus>.json)."),
+) -> None:
+    """Exporteer je casuskeuzes: per casus een klein JSON-bestand zonder naam, om bij je docent in te leveren."""
+    import json
+
+    from activering.casus import CasusError, load_all_casussen
+    from activering.casus.keuzes import FILE_NAME, from_journal
+
+    if not casussen:
+        console.print("[red]Kies wat je exporteert: --casussen.[/red]", highlight=False)
+        raise typer.Exit(1)
+    try:
+        documents, notes = from_journal(_journal(), load_all_casussen(), motiveringen)
+    except (CasusError, JournalError) as error:
+        console.print(f"[red]{str(error).splitlines()[0]}[/red]", highlight=False)
+        raise typer.Exit(1) from error
+    for note in notes:
+        console.print(f"[yellow]{note}[/yellow]", highlight=False)
+    if not documents:
+        console.print("[red]Je journaal heeft geen casus die je tot het eind speelde.[/red]", highlight=False)
+        raise typer.Exit(1)
+    for document in documents:
+        path = uit / FILE_NAME.format(slug=document["casus"])
+        try:
+            write_atomic(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        except OSError as error:
+            console.print(f"[red]{path}: kan niet schrijven ({error.strerror or error}).[/red]", highlight=False)
+            raise typer.Exit(1) from error
+        console.print(f"Geschreven: {path}", highlight=False)
+    what = "met" if motiveringen else "zonder"
+    console.print(f"{len(documents)} casusbestanden, {what} motiveringen en zonder je naam.", highlight=False)

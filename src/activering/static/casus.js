@@ -212,8 +212,57 @@
         el("ul", { "class": "casus-verder" }, [
           el("li", {}, [el("a", { href: data.module_url, text: "De module bij deze casus" })]),
           el("li", {}, [el("a", { href: data.begrippen_url, text: "De begrippenlijst" })])
-        ])
+        ]),
+        termsList(),
+        downloadBlock()
       ]));
+    }
+
+    // The glossary terms this casus uses, each to its own place in the glossary (computed in Python).
+    function termsList() {
+      if (!data.begrippen || !data.begrippen.length) return null;
+      return el("div", { "class": "casus-begrippen" }, [
+        el("p", { text: "Begrippen uit deze casus:" }),
+        el("ul", {}, data.begrippen.map(function (item) {
+          return el("li", {}, [el("a", { href: item.url, text: item.term })]);
+        }))
+      ]);
+    }
+
+    // "Download mijn keuzes": the export file in the format the step table gives (activering.casus.keuzes).
+    function exportDocument(withMotivations) {
+      var format = data["export"];
+      return {
+        formaat: format.formaat, versie: format.versie, casus: data.slug, casusversie: format.casusversie,
+        keuzes: state.path.map(function (id) {
+          var item = { beslissing: id, opties: (state.choices[id] || []).slice() };
+          var text = ((state.motivations || {})[id] || "").trim();
+          if (withMotivations && text) item.motivatie = text.slice(0, format.max_motivatie);
+          return item;
+        })
+      };
+    }
+
+    function downloadBlock() {
+      if (!data["export"]) return null;
+      var boxId = "casus-motivaties-" + data.slug;
+      var box = el("input", { type: "checkbox", id: boxId });
+      var button = el("button", { type: "button", "class": "casus-knop casus-download", text: "Download mijn keuzes" });
+      button.addEventListener("click", function () {
+        var text = JSON.stringify(exportDocument(box.checked), null, 2) + "\n";
+        var url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+        var link = el("a", { href: url, download: data["export"].bestandsnaam, hidden: "hidden" });
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      });
+      return el("div", { "class": "casus-export" }, [
+        el("h4", { text: "Je keuzes delen met je docent" }),
+        el("p", { text: "Het bestand bevat de casus, per beslissing de opties die je koos en, alleen als je dat hieronder aanvinkt, je motiveringen. Je naam staat er niet in." }),
+        el("div", { "class": "casus-optie" }, [box, el("label", { "for": boxId, text: "Motiveringen meesturen" })]),
+        button
+      ]);
     }
 
     function render() {
