@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
+from playwright.sync_api import expect
 
 from activering.casus.engine import step_table
 from activering.casus.load import load_all_casussen
@@ -75,7 +76,9 @@ def _axe_source() -> str:
 
 def test_keyboard_play_through_a_scale_to_the_recap_and_the_index(book_server, browser):
     casus, steps = next(
-        (c, p) for c in load_all_casussen() if (p := path_through_a_scale(c)) and len(set(d for d, _ in p)) == len(p)
+        (c, p)
+        for c in sorted(load_all_casussen(), key=lambda c: c.toen_en_nu is None)  # one with a 'toen en nu' note
+        if (p := path_through_a_scale(c)) and len(set(d for d, _ in p)) == len(p)
     )
     data = step_table(casus)
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
@@ -149,7 +152,12 @@ def test_keyboard_play_through_a_scale_to_the_recap_and_the_index(book_server, b
     assert module_link.get_attribute("href") == data["module_url"]
     assert recap.get_by_role("link", name="De begrippenlijst").count() == 1
     # The links lead to real pages of the book.
-    for href in (data["module_url"], data["begrippen_url"]):
+    links = [data["module_url"], data["begrippen_url"]]
+    if data["toen_en_nu"]:  # the note on today's rules, with its module
+        note = page.locator(".casus-toen-en-nu")
+        expect(note.get_by_role("link", name=data["toen_en_nu"]["module"])).to_be_visible()
+        links.append(data["toen_en_nu"]["url"])
+    for href in links:
         response = page.request.get(f"{book_server}/{GENERATED_DIR}/{href}")
         assert response.ok, href
     # A reader opens the options not taken by keyboard.

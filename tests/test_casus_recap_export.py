@@ -4,6 +4,7 @@ motivations only when the student ticks the box."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -46,6 +47,10 @@ def test_recap_links_resolve_to_existing_anchors(built_book):
             assert fragment in ids[page], (casus.slug, item)
             term = re.search(rf'<dt id="{re.escape(fragment)}">(.*?)<', page.read_text(encoding="utf-8"))
             assert term and term.group(1).strip() == item["term"]
+        if data["toen_en_nu"]:  # the 'toen en nu' note links to an existing module page with that title
+            page, _ = target(built_book, data["toen_en_nu"]["url"])
+            assert page.exists(), (casus.slug, data["toen_en_nu"])
+            assert data["toen_en_nu"]["module"] in html.unescape(page.read_text(encoding="utf-8")), casus.slug
 
 
 def test_download_my_choices_after_playing_by_keyboard(book_server, browser):

@@ -157,6 +157,30 @@ def _outdated_after_data_change(app: Sphinx, env, added, changed, removed) -> li
     return sorted(env.found_docs) if getattr(app, "activering_data_changed", False) else []
 
 
+#: Sphinx copies static files only when it writes a page: a change to the player's script or style alone would
+#: leave the old copy in _build. A fingerprint of the static folder, kept next to the HTML, marks a page outdated.
+STATIC_MARKER = ".activering-static"
+
+
+def static_fingerprint(folder: Path = STATIC) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outdated_after_static_change(app: Sphinx, env, added, changed, removed) -> list[str]:
+    marker = Path(app.outdir) / STATIC_MARKER
+    current = marker.read_text() if marker.exists() else ""
+    return [app.config.root_doc] if current != static_fingerprint() else []
+
+
+def _note_static_copied(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and Path(app.outdir).is_dir():
+        (Path(app.outdir) / STATIC_MARKER).write_text(static_fingerprint())
+
+
 def _note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
     for dependency in DATA_DEPENDENCIES.get(docname, []):
         app.env.note_dependency(str(Path(app.srcdir) / dependency))
@@ -192,6 +216,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _invalidate_cache_when_data_changed, priority=900)
     app.connect("env-get-outdated", _outdated_after_data_change)
     app.connect("env-get-outdated", _outdated_casus_lists)
+    app.connect("env-get-outdated", _outdated_after_static_change)
+    app.connect("build-finished", _note_static_copied)
     app.connect("builder-inited", _init_casus_lists)
     app.connect("env-purge-doc", _purge_casus_lists)
     app.connect("env-merge-info", _merge_casus_lists)

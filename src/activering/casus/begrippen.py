@@ -32,6 +32,15 @@ def module_anchor(module: str) -> str:
     return MODULE_ANCHOR.format(module=module)
 
 
+def module_title(module: str) -> str:
+    """'Module 7: De Participatiewet sinds 2015': the first heading of the module page (its folder name if none)."""
+    from activering.paths import REPO_ROOT
+
+    page = REPO_ROOT / MODULE_SOURCE.format(module=module)
+    lines = page.read_text(encoding="utf-8").splitlines() if page.exists() else []
+    return next((line[2:].strip() for line in lines if line.startswith("# ")), module)
+
+
 def module_address(module: str) -> str:
     """The module page's section with the casus list, from the book root."""
     return f"{MODULE_PAGE.format(module=module)}#{module_anchor(module)}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from activering.bibliography import short_cite
-from activering.casus.begrippen import BOOK_ROOT, GLOSSARY_PAGE, casus_terms, module_address
+from activering.casus.begrippen import BOOK_ROOT, GLOSSARY_PAGE, MODULE_PAGE, casus_terms, module_address, module_title
 from activering.casus.keuzes import export_info
 from activering.casus.model import Casus, Decision, Kind, Option
 from activering.vocabulary import Variant
@@ -200,6 +200,13 @@ def step_table(casus: Casus) -> dict:
         "begrippen_url": BOOK_ROOT + GLOSSARY_PAGE,
         "begrippen": [{"term": link.term, "url": BOOK_ROOT + link.address} for link in casus_terms(casus)],
         "export": export_info(casus),
+        "toen_en_nu": None
+        if casus.toen_en_nu is None
+        else {
+            "tekst": casus.toen_en_nu.tekst,
+            "url": BOOK_ROOT + MODULE_PAGE.format(module=casus.toen_en_nu.module),
+            "module": module_title(casus.toen_en_nu.module),
+        },
     }
 
 

@@ -93,6 +93,13 @@ class Decision(_Strict):
         return self.motivatie or self.soort is Kind.OPEN
 
 
+class ThenAndNow(_Strict):
+    """'Toen en nu': how today's rules differ from those of the casus's time, and the module that says more."""
+
+    tekst: str = Field(min_length=40)
+    module: str = Field(pattern=r"^[0-9]{2}-[a-z0-9-]+$")
+
+
 class Casus(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     titel: str = Field(min_length=5)
@@ -103,6 +110,7 @@ class Casus(_Strict):
     vignet: str = Field(min_length=100)
     beslissingen: list[Decision] = Field(min_length=3)
     nabespreking: str = Field(min_length=100)
+    toen_en_nu: ThenAndNow | None = None  # for a casus set under rules that have changed since
 
     @field_validator("vignet", "nabespreking")
     @classmethod

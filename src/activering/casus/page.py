@@ -92,7 +92,18 @@ def casus_markdown(casus: Casus) -> str:
     ]
     for number, decision in enumerate(casus.beslissingen, start=1):
         lines += _decision_markdown(number, decision)
-    lines += ["```{rubric} Nabespreking", "```", "", casus.nabespreking, "", "::::", ""]
+    lines += ["```{rubric} Nabespreking", "```", "", casus.nabespreking, ""]
+    if casus.toen_en_nu:  # the player shows the same note at the end (step table: toen_en_nu)
+        lines += [
+            "```{admonition} Toen en nu",
+            ":class: note",
+            casus.toen_en_nu.tekst,
+            "",
+            f"Lees verder in {{doc}}`/modules/{casus.toen_en_nu.module}/index`.",
+            "```",
+            "",
+        ]
+    lines += ["::::", ""]
     return "\n".join(lines)
 
 

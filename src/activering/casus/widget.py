@@ -8,7 +8,14 @@ import ipywidgets as w
 from markdown_it import MarkdownIt
 
 from activering.bibliography import short_cite
-from activering.casus.begrippen import GLOSSARY_PAGE, GLOSSARY_SOURCE, MODULE_SOURCE, casus_terms, module_address
+from activering.casus.begrippen import (
+    GLOSSARY_PAGE,
+    GLOSSARY_SOURCE,
+    MODULE_SOURCE,
+    casus_terms,
+    module_address,
+    module_title,
+)
 from activering.casus.engine import (
     CHOOSE_FIRST,
     choices,
@@ -95,6 +102,19 @@ def recap_html(casus: Casus, path: list[str], chosen: dict[str, list[str]], moti
             parts.append(f"<details><summary>Wat je niet koos ({count})</summary>{folded}</details>")
         items.append(f"<li>{''.join(parts)}</li>")
     return f"<h4>Jouw keuzes terug gelezen</h4><ol class='casus-terugblik'>{''.join(items)}</ol>"
+
+
+def then_and_now_html(casus: Casus) -> str:
+    """The casus's 'toen en nu' note, with the module page to open in JupyterLab."""
+    if casus.toen_en_nu is None:
+        return ""
+    module = casus.toen_en_nu.module
+    return (
+        "<h4>Toen en nu</h4>"
+        + render_markdown(casus.toen_en_nu.tekst)
+        + f"<p>Lees verder in {html.escape(module_title(module))}: "
+        f"<code>{html.escape(MODULE_SOURCE.format(module=module))}</code></p>"
+    )
 
 
 def further_reading_html(casus: Casus) -> str:
@@ -299,6 +319,7 @@ class CasusPlayer:
         self.summary.value = (
             "<h3>Nabespreking</h3>"
             + render_markdown(self.casus.nabespreking)
+            + then_and_now_html(self.casus)
             + recap_html(self.casus, self.path, self.choices, self.motivations)
             + "<h4>Jouw profiel</h4>"
             + chart.data

@@ -203,6 +203,7 @@
         el("h3", { text: "Je bent aan het eind" }),
         el("h4", { text: "Nabespreking" })
       ].concat(data.nabespreking.map(function (text) { return el("p", { text: text }); })).concat([
+        thenAndNow(),
         el("h4", { text: "Jouw keuzes terug gelezen" }),
         recap,
         el("h4", { text: "Jouw profiel" }),
@@ -215,6 +216,17 @@
         ]),
         termsList(),
         downloadBlock()
+      ]));
+    }
+
+    // How today's rules differ from those of the casus, with the module that says more (from the YAML).
+    function thenAndNow() {
+      var note = data.toen_en_nu;
+      if (!note) return null;
+      return el("aside", { "class": "casus-toen-en-nu", "aria-label": "Toen en nu" }, [
+        el("h4", { text: "Toen en nu" })
+      ].concat(note.tekst.split(/\n\s*\n/).map(function (text) { return el("p", { text: text.trim() }); })).concat([
+        el("p", {}, [el("span", { text: "Lees verder in " }), el("a", { href: note.url, text: note.module }), el("span", { text: "." })])
       ]));
     }
 
