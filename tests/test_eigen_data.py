@@ -46,9 +46,10 @@ EXPECTED_NOTES = {
     "contact-en-uitstroom": "tabel uitstroom",
 }
 #: pages that have all they need from this export: their charts must be drawn, without a note
-NO_NOTES = ("01-activeringswerk", "06-vakmanschap-en-reflectie")
-#: a page that needs a column the anonymiser may leave out (trede is a quasi-identifier): a note may only name it
-MAY_LACK = {"02-beslisruimte": "trede"}
+NO_NOTES = ("01-activeringswerk",)
+#: pages that need a column the anonymiser may leave out (trede is a quasi-identifier): a note may only name it.
+#: The chance band (activering.data.kansband) counts the clients with obligations, trede 2–5.
+MAY_LACK = {"02-beslisruimte": "trede", "06-vakmanschap-en-reflectie": "trede"}
 
 
 def _bsn(rng: random.Random) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pybtex.database import parse_file
@@ -41,8 +42,15 @@ def manager(tmp_path):
     return CourseContentsManager(root_dir=str(tmp_path))
 
 
+def run(coroutine):
+    """Run a coroutine of the contents manager in its own thread: a browser test in the same worker may
+    have an event loop running in this one (Playwright's sync API)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def opened(manager, name):
-    return asyncio.run(manager.get(name, content=True, type="notebook"))
+    return run(manager.get(name, content=True, type="notebook"))
 
 
 def markdown(model) -> str:
@@ -76,7 +84,7 @@ def test_an_opened_page_shows_citations_as_text_and_a_save_restores_the_roles(ma
             assert surname(key) in text, (key, text)
         assert "{term}`beslisruimte`" in text  # other roles are jupyterlab-myst's job
 
-        asyncio.run(manager.save(model, name))  # saved as it was opened
+        run(manager.save(model, name))  # saved as it was opened
         assert (tmp_path / name).read_bytes() == before
 
 
@@ -86,7 +94,7 @@ def test_an_edit_elsewhere_is_saved_and_the_citation_stays_a_role(manager, tmp_p
     cell = next(c for c in model["content"]["cells"] if c["cell_type"] == "markdown")
     assert METADATA in cell["metadata"]
     cell["source"] = "Mijn eigen zin. " + cell["source"]
-    asyncio.run(manager.save(model, "p.md"))
+    run(manager.save(model, "p.md"))
     saved = (tmp_path / "p.md").read_text(encoding="utf-8")
     assert "Mijn eigen zin. Een zin {cite:p}`vanderaa2012{§6.5.3}`." in saved
     assert METADATA not in saved
@@ -105,7 +113,7 @@ def test_the_course_pages_open_without_roles_and_save_unchanged(manager, tmp_pat
     (tmp_path / "journaal.md").write_text(journaal, encoding="utf-8")
     model = opened(manager, "journaal.md")
     assert "{cite:" not in markdown(model)
-    asyncio.run(manager.save(model, "journaal.md"))
+    run(manager.save(model, "journaal.md"))
     assert (tmp_path / "journaal.md").read_text(encoding="utf-8") == journaal
 
 

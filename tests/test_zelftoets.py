@@ -184,6 +184,20 @@ def choose(page, ident: str, letters: list[str], wanted: str) -> None:
     assert focused(page)["value"] == wanted and page.evaluate("document.activeElement.checked")
 
 
+def tick(page, ident: str, letters: list[str], wanted: set[str]) -> None:
+    """For a question with several right answers (check boxes): from the first box, Tab through them and
+    press Space where a box's state differs from ``wanted``."""
+    first = lambda f: f["question"] == ident and f["tag"] == "input" and f["value"] == letters[0]  # noqa: E731
+    if not first(focused(page)):
+        tab_until(page, first, back=True, limit=30)
+    for index, letter in enumerate(letters):
+        assert focused(page)["value"] == letter
+        if page.evaluate("document.activeElement.checked") != (letter in wanted):
+            page.keyboard.press("Space")
+        if index < len(letters) - 1:
+            page.keyboard.press("Tab")
+
+
 def check(page, question, ident: str) -> str:
     tab_until(page, lambda f: f["question"] == ident and f["tag"] == "button" and f["text"] == "Controleer", limit=20)
     feedback = question.locator(".zelftoets-feedback")
@@ -217,7 +231,9 @@ def test_every_multiple_choice_question_is_answered_by_keyboard_at_375_px(book_s
             correct = question.get_attribute("data-juist").split()
             letters = [value for value in question.locator("input").evaluate_all("els => els.map(e => e.value)")]
             assert question.locator("fieldset legend").inner_text().strip()
-            assert question.locator("input[type=radio]").count() == len(letters) >= 2
+            several = len(correct) > 1  # several right answers: check boxes, otherwise radio buttons
+            kind = "checkbox" if several else "radio"
+            assert question.locator(f"input[type={kind}]").count() == len(letters) >= 2
             feedback = question.locator(".zelftoets-feedback")
             assert feedback.get_attribute("aria-live") == "polite" and feedback.get_attribute("role") == "status"
             answer = question.locator("details.zelftoets-antwoord")
@@ -225,7 +241,10 @@ def test_every_multiple_choice_question_is_answered_by_keyboard_at_375_px(book_s
 
             tab_until(page, lambda f, ident=ident: f["question"] == ident and f["tag"] == "input")
             wrong = next(letter for letter in letters if letter not in correct)
-            choose(page, ident, letters, wrong)
+            if several:
+                tick(page, ident, letters, {wrong})
+            else:
+                choose(page, ident, letters, wrong)
             verdict = check(page, question, ident)
             assert verdict.startswith("Onjuist") and f"goede antwoord is {correct[0]}" in verdict, verdict
             assert "onjuist" in question.locator(f".zelftoets-optie[data-letter={wrong}]").inner_text()
@@ -233,10 +252,14 @@ def test_every_multiple_choice_question_is_answered_by_keyboard_at_375_px(book_s
             assert answer.inner_text().strip() and answer.locator("p").first.is_visible()
 
             tab_until(page, lambda f, ident=ident: f["question"] == ident and f["tag"] == "input", back=True)
-            choose(page, ident, letters, correct[0])
+            if several:
+                tick(page, ident, letters, set(correct))
+            else:
+                choose(page, ident, letters, correct[0])
             verdict = check(page, question, ident)
             assert verdict.startswith("Juist"), verdict
-            assert "juist antwoord" in question.locator(f".zelftoets-optie[data-letter={correct[0]}]").inner_text()
+            for letter in correct:
+                assert "juist antwoord" in question.locator(f".zelftoets-optie[data-letter={letter}]").inner_text()
             assert no_sideways_scroll(page), "de pagina schuift zijwaarts op 375 px"
         if module == MODULE_PAGES[0]:
             ARTIFACTS.mkdir(exist_ok=True)
