@@ -150,8 +150,26 @@ print(json.dumps({
 """
 
 
+@pytest.fixture
+def repository_reachable_for_all():
+    """The test accounts' servers run the course from this checkout. A CI runner may clone it under a folder
+    only root may enter (/root): for the duration of the test, folders on the way get traverse permission
+    (o+x, no listing), and get their old mode back afterwards."""
+    changed = []
+    for folder in [*reversed(REPO_ROOT.parents), REPO_ROOT]:
+        mode = folder.stat().st_mode & 0o7777
+        if not mode & 0o001:
+            folder.chmod(mode | 0o001)
+            changed.append((folder, mode))
+    try:
+        yield
+    finally:
+        for folder, mode in reversed(changed):
+            folder.chmod(mode)
+
+
 @pytest.mark.slow
-def test_students_cannot_reach_each_other(tmp_path):
+def test_students_cannot_reach_each_other(tmp_path, repository_reachable_for_all):
     assert PROXY.exists(), f"{PROXY} ontbreekt: eerst `make hub-proxy` (npm ci in grading/jupyterhub)"
     readable = subprocess.run(
         ["runuser", "-u", "nobody", "--", "test", "-r", str(REPO_ROOT / "src" / "activering" / "__init__.py")],
