@@ -218,12 +218,16 @@ def run_all_cells(page) -> None:
 def test_a_student_plays_a_casus_in_jupyterlab(lab, lab_page):
     page = lab_page
     casus = load_casus_file(casus_paths()[0])
+    opened = time.monotonic()
     lab.open(page, f"{casus.slug}.ipynb")
     started = time.monotonic()
     run_all_cells(page)
     widget = page.locator(".jp-OutputArea-output .widget-vbox").first
     widget.get_by_text("Beslissing 1").first.wait_for(timeout=60_000)
-    print(f"casusnotebook: eerste beslissing {time.monotonic() - started:.1f} s na 'Run All Cells'")
+    done = time.monotonic()
+    print(
+        f"casusnotebook: eerste beslissing {done - opened:.1f} s na openen, {done - started:.1f} s na 'Run All Cells'"
+    )
     confirm = widget.get_by_role("button", name="Bevestig keuze")
     steps = 0
     while not widget.get_by_role("heading", name="Nabespreking").is_visible():
@@ -439,3 +443,29 @@ def test_opening_and_saving_a_myst_page_in_the_lab_keeps_its_source(lab, lab_pag
             difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
         )
         raise AssertionError(f"opslaan herschreef journaal.md:\n{diff[:3000]}")
+
+
+def test_the_casus_index_notebook_shows_what_the_journal_says_was_played(lab, lab_page):
+    """The Lab's casus index (casussen/notebooks/00-overzicht.ipynb): run it, see which casus you finished."""
+    from activering.casus.overzicht import PLAYED
+    from activering.casus.page import write_notebooks
+
+    casussen = [load_casus_file(path) for path in casus_paths()]
+    finished = casussen[-1]
+    journal = Journal(lab.journal)
+    run = journal.open_run(finished.slug)
+    journal.record_choice(run, finished.beslissingen[0].id, [finished.beslissingen[0].opties[0].id])
+    journal.finish_run(run)
+    folder = lab.root / "casussen"  # as in the course: the casussen and, under them, their notebooks
+    (folder / "notebooks").mkdir(parents=True)
+    for path in casus_paths():
+        shutil.copy(path, folder / path.name)
+    write_notebooks(casussen, folder / "notebooks")
+    lab.open(lab_page, "casussen/notebooks/00-overzicht.ipynb")
+    run_all_cells(lab_page)
+    table = lab_page.locator(".jp-OutputArea-output .casus-overzicht")
+    table.wait_for(timeout=60_000)
+    expect(table.locator(f"tr[data-casus='{finished.slug}'] td").nth(2)).to_have_text(PLAYED)
+    others = [c.slug for c in casussen if c.slug != finished.slug and not journal.runs(c.slug)]
+    assert others and table.locator(f"tr[data-casus='{others[0]}'] td").nth(2).inner_text() != PLAYED
+    assert f"van de {len(casussen)} casussen tot het eind gespeeld" in table.inner_text()
