@@ -32,16 +32,7 @@ from pathlib import Path
 
 from activering.casus.load import casus_paths, load_casus_file
 from activering.casus.page import notebook_json
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from activering.chromium import CHROMIUM, LAUNCH_ARGS
 
 
 def free_port() -> int:
@@ -158,7 +149,7 @@ def main() -> None:
         server, url, token = start_lab(base)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
                 runs = [one_run(browser, url, token, notebook) for _ in range(args.runs)]
                 browser.close()
         finally:

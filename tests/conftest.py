@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from activering.chromium import CHROMIUM
+from activering.chromium import CHROMIUM, LAUNCH_ARGS
 from activering.paths import REPO_ROOT
 
 BOOK_HTML = REPO_ROOT / "_build" / "html"
@@ -132,15 +132,7 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=LAUNCH_ARGS,
         )
         yield chromium
         chromium.close()

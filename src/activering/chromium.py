@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import TypeVar
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+#: The flags every launch uses (PDFs, tests, benchmarks): no sandbox (containers), no GPU, nothing fetched.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MISSING = "Chromium ontbreekt; installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)."
 
 T = TypeVar("T")

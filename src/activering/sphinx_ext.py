@@ -127,18 +127,22 @@ def _outdated_casus_lists(app: Sphinx, env, added, changed, removed) -> list[str
 PAGE_CODE = ("preamble.py", "vocabulary.py", "data/*.py")
 
 
+def _fingerprint(files: list[tuple[str, Path]]) -> str:
+    """A hash of files by name and content: it changes when any of them is added, removed, renamed or edited."""
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _data_fingerprint() -> str:
     """A hash of the caseload data the pages will load (the course set or a trainer's own) and of the
     package code that draws them: the execution cache only sees the code in the pages themselves."""
-    digest = hashlib.sha256()
-    folder = data_dir()
     package = Path(__file__).parent
-    files = sorted(path for path in folder.glob("*") if path.is_file())
+    files = sorted(path for path in data_dir().glob("*") if path.is_file())
     files += sorted(path for pattern in PAGE_CODE for path in package.glob(pattern))
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return _fingerprint([(path.name, path) for path in files])
 
 
 def _invalidate_cache_when_data_changed(app: Sphinx, config) -> None:
@@ -163,11 +167,8 @@ STATIC_MARKER = ".activering-static"
 
 
 def static_fingerprint(folder: Path = STATIC) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return _fingerprint([(path.relative_to(folder).as_posix(), path) for path in files])
 
 
 def _outdated_after_static_change(app: Sphinx, env, added, changed, removed) -> list[str]:

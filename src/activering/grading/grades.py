@@ -235,7 +235,7 @@ class CijfersExporter(ExportPlugin):
         extra = self.extra_files(table, out) if self.extra_files else {}
         text = chart_alt_text(table)
         svg = chart_svg(grades_chart(table), text)
-        _write_keeping_edits(
+        write_keeping_edits(
             out,
             {
                 csv_path: table.to_csv(index=False),
@@ -276,7 +276,7 @@ def cijfers(
 WRITTEN = ".geschreven.json"  # sha256 of each file as cijfers wrote it
 
 
-def _write_keeping_edits(out: Path, files: dict[Path, str]) -> None:
+def write_keeping_edits(out: Path, files: dict[Path, str]) -> None:
     """Write the grade files; one that is not exactly as cijfers last wrote it (edited in Excel,
     or from elsewhere) is kept as ``<naam>.vorige-<tijd><ext>`` first.
 

@@ -741,7 +741,7 @@ def overzicht(
     (default ``overzicht/`` in the course folder). Bad input raises DocentError before anything is written;
     a file edited since the last run is kept beside the new one (as ``cijfers`` does)."""
     from activering.grading.collect import student_names
-    from activering.grading.grades import _write_keeping_edits
+    from activering.grading.grades import write_keeping_edits
     from activering.grading.nbapi import gradebook
     from activering.grading.rubrics import unapplied_assessments
 
@@ -770,7 +770,7 @@ def overzicht(
         )
     if assignment is None:
         html_path, csv_path = out / f"{COURSE_FILES}.html", out / f"{COURSE_FILES}.csv"
-        _write_keeping_edits(out, {html_path: course_page(course, datas), csv_path: course_csv(datas)})
+        write_keeping_edits(out, {html_path: course_page(course, datas), csv_path: course_csv(datas)})
         return OverzichtResult(html_path, [csv_path], len(course_rows(datas)))
     data = datas[0]
     open_ = sum(1 for r in data.students if r.ingeleverd and r.pending)
@@ -808,7 +808,7 @@ def overzicht(
                 ),
             ]
         )
-    _write_keeping_edits(out, files)
+    write_keeping_edits(out, files)
     return OverzichtResult(
         out / f"{assignment}.html",
         [p for p in files if p.suffix == ".csv"],
